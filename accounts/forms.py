@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from .models import User
+from .throttle import client_ip, login_throttle
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        max_length=254, help_text="For password resets and reply notifications."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken. Please choose another.")
+        return username
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account already uses this email address. Try logging in."
+            )
+        return email
+
+
+class LoginForm(AuthenticationForm):
+    """Log-in by username or email, refused for a while after too many wrong passwords."""
+
+    username = forms.CharField(
+        label="Username or email",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": (
+            "Too many failed log-in attempts. For your safety, log-in is paused for 15 minutes; "
+            "you can reset your password in the meantime."
+        ),
+    }
+    throttled = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username", "")
+        ip = client_ip(self.request) if self.request else ""
+        throttle = login_throttle()
+        if throttle.is_limited(f"user:{username}", f"ip:{ip}"):
+            self.throttled = True
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if username:
+                throttle.hit(f"user:{username}", f"ip:{ip}")
+            raise
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "email", "units", "time_zone"]
+        help_texts = {"display_name": "Shown beside your comments instead of your username."}
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("An account already uses this email address.")
+        return email

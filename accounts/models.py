@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+KM_PER_MILE = 1.609344
+
+
+class Units(models.TextChoices):
+    KM = "km", "Kilometres"
+    MI = "mi", "Miles"
+
+
+TIME_ZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
+
+
+class MemberManager(UserManager):
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A member. Email is unique ignoring case so it can stand in for the username at log-in."""
+
+    email = models.EmailField("email address", max_length=254)
+    display_name = models.CharField(max_length=60, blank=True)
+    units = models.CharField(max_length=2, choices=Units.choices, default=Units.KM)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/London")
+
+    objects = MemberManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_staff and (
+            self.is_superuser or self.groups.filter(name="Moderators").exists()
+        )

@@ -1,0 +1,65 @@
+"""Sliding-window rate limits kept in the cache, so they hold across gunicorn workers with Redis.
+
+A window is split into one-minute buckets counted with atomic increments; an identity is limited
+when the buckets of the last window add up to the limit. Identities are hashed with the secret
+key, so raw IP addresses and usernames never sit in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+BUCKET_SECONDS = 60
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _digest(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Throttle:
+    scope: str
+    limit: int
+    window: int  # seconds
+
+    def _keys(self, identity: str, now: float) -> list[str]:
+        current = int(now // BUCKET_SECONDS)
+        buckets = range(current - self.window // BUCKET_SECONDS + 1, current + 1)
+        ident = _digest(identity.lower())
+        return [f"throttle:{self.scope}:{ident}:{bucket}" for bucket in buckets]
+
+    def count(self, identity: str) -> int:
+        return sum(cache.get_many(self._keys(identity, time.time())).values())
+
+    def is_limited(self, *identities: str) -> bool:
+        return any(self.count(identity) >= self.limit for identity in identities if identity)
+
+    def hit(self, *identities: str) -> None:
+        for identity in identities:
+            if not identity:
+                continue
+            key = self._keys(identity, time.time())[-1]
+            cache.add(key, 0, timeout=self.window + BUCKET_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=self.window + BUCKET_SECONDS)
+
+    def clear(self, *identities: str) -> None:
+        for identity in identities:
+            cache.delete_many(self._keys(identity, time.time()))
+
+
+def login_throttle() -> Throttle:
+    return Throttle("login", settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_WINDOW)

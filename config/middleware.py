@@ -1,0 +1,75 @@
+"""Site-wide response rules: the Content-Security-Policy and the HTMX traps handled once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.template.loader import render_to_string
+from django_htmx.http import HttpResponseClientRedirect
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    """No inline script, no eval, nothing from another origin: the site serves all it runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """Fix two HTMX traps for every view at once.
+
+    - A fragment request that needs a log-in would swap the whole log-in page into the
+      fragment's target; instead the browser is sent to the log-in page (HX-Redirect).
+    - Messages added during an HTMX request would wait for the next full page; they are
+      appended as an out-of-band swap into the page's messages region.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False):
+            return response
+        login_url = resolve_url(settings.LOGIN_URL)
+        if response.status_code == 302 and response["Location"].startswith(login_url):
+            return HttpResponseClientRedirect(response["Location"])
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and "HX-Redirect" not in response
+        ):
+            storage = get_messages(request)
+            if len(storage):
+                response.write(
+                    render_to_string("includes/messages.html", {"messages": storage, "oob": True})
+                )
+        return response

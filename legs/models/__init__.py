@@ -1,0 +1,3 @@
+from .tips import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip
+
+__all__ = ["Cause", "Evidence", "Fact", "Phase", "Question", "SavedTip", "Source", "Tip"]

@@ -1,0 +1,28 @@
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "stride-cadence-42-hills"
+
+
+def test_visitor_signs_up_then_logs_in_through_the_real_forms(page):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("heavy")
+    page.get_by_role("link", name="Sign up").click()
+    page.locator("#id_username").fill("browserrunner")
+    page.locator("#id_email").fill("browser@example.com")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+
+    page.get_by_role("button", name="browserrunner").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+    page.get_by_role("link", name="Log in").click()
+    page.locator("#id_username").fill("browser@example.com")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()

@@ -1,0 +1,87 @@
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["home", "login", "signup", "password_reset"]
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(self, sql, params=None):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_sends_the_security_headers(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    script_src = next(part for part in csp.split(";") if "script-src" in part)
+    assert "'unsafe-inline'" not in script_src
+    assert "'unsafe-eval'" not in script_src
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_have_no_inline_script_or_event_handlers(client, name):
+    html = client.get(reverse(name)).content.decode()
+    assert "<script>" not in html
+    assert " on" + "click=" not in html
+    for tag in html.split("<script")[1:]:
+        assert "src=" in tag.split(">")[0]
+
+
+def test_home_shows_the_medical_disclaimer_and_skip_link(client):
+    html = client.get(reverse("home")).content.decode()
+    assert "not a diagnosis" in html
+    assert 'href="#main"' in html
+
+
+def test_unknown_page_is_a_friendly_404_in_the_site_layout(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert "Lighter Legs" in html
+
+
+def test_htmx_request_needing_login_gets_hx_redirect(client):
+    response = client.get(reverse("profile"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_htmx_responses_carry_pending_messages_out_of_band(member_client, settings):
+    from django.contrib import messages
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from config.middleware import HtmxLoginRedirectMiddleware
+
+    request = RequestFactory().get("/", headers={"HX-Request": "true"})
+    request.htmx = True
+    request.session = member_client.session
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request._messages = FallbackStorage(request)
+    messages.success(request, "Saved your run.")
+    response = HtmxLoginRedirectMiddleware(lambda r: HttpResponse("<p>fragment</p>"))(request)
+    html = response.content.decode()
+    assert 'hx-swap-oob="true"' in html
+    assert "Saved your run." in html
