@@ -1,0 +1,1 @@
+"""The few writes that touch several models: keyword-only functions, each in one transaction."""
