@@ -48,7 +48,7 @@ from itertools import pairwise
 from typing import Protocol, TypeVar
 
 # Tip slugs in the catalogue (fixtures/catalogue.json) that each insight links to.
-TIP_WARM_UP = "warm-up"
+TIP_WARM_UP = "warm-up-for-ten-minutes"
 TIP_COOL_DOWN = "cool-down-after-each-run"
 TIP_AVOID_OVERTRAINING = "avoid-overtraining"
 TIP_SLEEP = "get-enough-sleep"
@@ -396,14 +396,18 @@ def rule_long_runs_without_rest(*, runs: Runs, checkins: CheckIns, today: date) 
         between = _days(first.date + timedelta(1), second.date - timedelta(1))
         if any(day in rest for day in between):
             continue
+        if first.date == second.date:
+            when = f"Your two long runs on {_day(second.date)} had"
+        else:
+            when = f"Your long runs on {_day(first.date)} and {_day(second.date)} had"
         return Insight(
             key="long_runs_without_rest",
             level=Level.WARNING,
             title="Two long runs without a rest day",
             text=(
-                f"Your long runs on {_day(first.date)} and {_day(second.date)} had no rest day "
-                "between them. Tiredness from long runs is associated with building up over "
-                "several days; a rest day or a short easy run between long runs is suggested."
+                f"{when} no rest day between them. Long runs with no rest between are associated "
+                "with tiredness building up in the legs over several days; a rest day between "
+                "long runs might help them recover."
             ),
             tip_slug=TIP_REST_DAYS,
             basis=f"Based on {_plural(len(between) + 2, 'day')} of your diary.",
@@ -487,7 +491,7 @@ def rule_warm_up_share(*, runs: Runs, checkins: CheckIns, today: date) -> Insigh
         done=lambda run: (run.warm_up_minutes or 0) >= WARM_UP_MINUTES,
         what=f"started with a warm-up of at least {WARM_UP_MINUTES} minutes",
         good_title="Warming up well",
-        note_title="Warm up a little longer",
+        note_title="Warm up before more runs",
         reason="Warming up is associated with better blood flow to the legs and easier first "
         "kilometres",
         suggestion="You might start with a few minutes of brisk walking and easy jogging.",
@@ -543,8 +547,8 @@ def rule_heaviness_trend(*, runs: Runs, checkins: CheckIns, today: date) -> Insi
                 title="Legs heavier as training went up",
                 text=(
                     f"Your legs have felt heavier: {said}, while your training load (effort × "
-                    f"minutes) went up{how_much}. Heavier legs are associated with a quick rise "
-                    "in training; an easier few days might help."
+                    f"minutes) went up{how_much}. Heavier legs are associated with a rise in "
+                    "training; an easier few days might help."
                 ),
                 tip_slug=TIP_AVOID_OVERTRAINING,
                 basis=basis,
@@ -554,8 +558,8 @@ def rule_heaviness_trend(*, runs: Runs, checkins: CheckIns, today: date) -> Insi
             level=Level.NOTE,
             title="Legs heavier without more training",
             text=(
-                f"Your legs have felt heavier: {said}, though your training load did not go up. "
-                "Heavy legs without extra training are associated with not drinking enough, "
+                f"Your legs have felt heavier: {said}, though your training load did not go up "
+                "much. Heavy legs without extra training are associated with not drinking enough, "
                 "short sleep, low iron or a coming cold; your water and sleep are worth a look "
                 "first."
             ),
@@ -668,7 +672,7 @@ def rule_heavy_after_high_load(*, runs: Runs, checkins: CheckIns, today: date) -
     dates = [e.date for e in (*runs, *checkins) if window_start <= e.date <= today]
     if not dates:
         return None
-    first_day = max(min(dates), window_start) + timedelta(7)
+    first_day = min(dates) + timedelta(7)
     if first_day > today:
         return None
     loads = daily_loads(runs, window_start, today)

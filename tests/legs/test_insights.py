@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -296,6 +298,14 @@ def test_two_long_runs_without_a_rest_day_warn() -> None:
 def test_back_to_back_long_runs_warn() -> None:
     runs = [run(0, kind="long"), run(1, kind="long")]
     assert apply(insights.rule_long_runs_without_rest, runs) is not None
+
+
+def test_two_long_runs_on_the_same_day_warn() -> None:
+    insight = apply(
+        insights.rule_long_runs_without_rest, [run(2, kind="long"), run(2, kind="long")]
+    )
+    assert insight is not None
+    assert "two long runs on Fri 27 Feb" in insight.text
 
 
 def test_long_runs_with_a_rest_day_between_are_fine() -> None:
@@ -669,6 +679,13 @@ def test_build_insights_ignores_entries_dated_after_today() -> None:
     assert build_insights(runs=future, checkins=[checkin(-1, rest=True)], today=TODAY) == []
 
 
+def test_rules_accept_one_shot_iterables() -> None:
+    runs, checkins = busy_diary()
+    for rule in insights.RULES:
+        once = rule(runs=iter(runs), checkins=iter(checkins), today=TODAY)
+        assert once == rule(runs=runs, checkins=checkins, today=TODAY), rule.__name__
+
+
 def test_insights_are_frozen() -> None:
     runs, checkins = busy_diary()
     insight = build_insights(runs=runs, checkins=checkins, today=TODAY)[0]
@@ -745,3 +762,15 @@ def test_every_insight_is_complete() -> None:
         assert insight.text.endswith(".")
         assert insight.basis.startswith("Based on ")
         assert insight.tip_slug is None or insight.tip_slug in insights.TIP_SLUGS
+
+
+def test_tip_slugs_are_published_tips_in_the_catalogue() -> None:
+    catalogue = Path(__file__).resolve().parents[2] / "fixtures" / "catalogue.json"
+    if not catalogue.exists():
+        pytest.skip("no catalogue fixture yet")
+    tips = {
+        item["fields"]["slug"]
+        for item in json.loads(catalogue.read_text(encoding="utf-8"))
+        if item["model"] == "legs.tip" and item["fields"].get("is_published", True)
+    }
+    assert set(insights.TIP_SLUGS) <= tips
