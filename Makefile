@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run serve test lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts legs config
+
+# Production-like: prod settings, hashed and compressed static files, gunicorn (gunicorn.conf.py).
+# Needs SECRET_KEY; for a local try-out: SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') SECURE_SSL_REDIRECT=false make serve
+serve: setup
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,7 +1,8 @@
 from .base import *  # noqa: F403
 from .base import CACHES, REDIS_URL
 
-SECRET_KEY = "test-only-key"  # noqa: S105 (tests only)
+# A fixed key is fine for the test suite only; prod refuses to start without its own.
+SECRET_KEY = "test-only-key"  # nosec B105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if REDIS_URL:
