@@ -24,11 +24,9 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = _current.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware returns.
+        _current.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
 

@@ -85,3 +85,11 @@ def test_htmx_responses_carry_pending_messages_out_of_band(member_client, settin
     html = response.content.decode()
     assert 'hx-swap-oob="true"' in html
     assert "Saved your run." in html
+
+
+def test_every_response_carries_a_request_id_and_keeps_a_sane_incoming_one(client):
+    assert len(client.get(reverse("home"))["X-Request-ID"]) == 32
+    response = client.get(reverse("home"), headers={"X-Request-ID": "lb-1234"})
+    assert response["X-Request-ID"] == "lb-1234"
+    response = client.get(reverse("home"), headers={"X-Request-ID": "<script>"})
+    assert response["X-Request-ID"] != "<script>"
