@@ -1,1 +1,295 @@
 """The few writes that touch several models: keyword-only functions, each in one transaction."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, When
+from django.urls import reverse
+
+from legs.models import Comment, CommentReport, DisallowedWord, Question, Status, Tip
+from legs.models.comments import MODERATOR_PERMISSIONS, MODERATORS_GROUP, count_links
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from accounts.models import User
+
+
+# --- comments
+
+
+def _is_moderator(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_moderator
+
+
+def _initial_status(*, user: User | None, name: str, email: str, body: str) -> str:
+    """Where a new comment starts: published, held for a moderator, or set aside as spam.
+
+    Moderators publish at once. A disallowed word makes it spam and more than
+    COMMENT_MAX_LINKS links hold it, whoever posts it. A member with an approved comment
+    already is trusted; everyone else waits for a moderator.
+    """
+    if _is_moderator(user):
+        return Status.APPROVED
+    if DisallowedWord.found_in(name, email, body):
+        return Status.SPAM
+    if count_links(body) > settings.COMMENT_MAX_LINKS:
+        return Status.PENDING
+    if user is not None and user.is_authenticated:
+        trusted = Comment.objects.filter(user=user, status=Status.APPROVED).exists()
+        return Status.APPROVED if trusted else Status.PENDING
+    return Status.PENDING
+
+
+@transaction.atomic
+def comment_post(
+    *,
+    tip: Tip,
+    body: str,
+    name: str = "",
+    email: str = "",
+    notify_on_reply: bool = False,
+    parent: Comment | None = None,
+    user: User | None = None,
+    ip_hash: str = "",
+) -> Comment:
+    """Save a reader's comment or reply with the status its author earns.
+
+    A member's name and email come from the account. A reply must sit under a top-level
+    comment of the same tip; a reply published at once notifies the thread's author.
+    """
+    if parent is not None and (parent.tip_id != tip.pk or parent.parent_id is not None):
+        raise ValueError("A reply goes under a top-level comment of the same tip.")
+    member = user if user is not None and user.is_authenticated else None
+    if member is not None:
+        name, email = member.public_name, member.email
+    comment = Comment.objects.create(
+        tip=tip,
+        parent=parent,
+        user=member,
+        name=name,
+        email=email,
+        body=body,
+        notify_on_reply=notify_on_reply and parent is None,
+        by_coach=_is_moderator(member),
+        status=_initial_status(user=member, name=name, email=email, body=body),
+        ip_hash=ip_hash,
+    )
+    if comment.status == Status.APPROVED:
+        _notify_reply(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_reply_as_coach(*, comment: Comment, moderator: User, body: str) -> Comment:
+    """Publish a moderator's answer under the comment's thread, with the coach badge.
+
+    Answering a comment that still waits (or was hidden by reports) publishes it too: the
+    answer would make no sense under a question nobody can see.
+    """
+    root = comment.thread_root
+    if not root.is_public:
+        _approve(root)
+    reply = Comment.objects.create(
+        tip_id=root.tip_id,
+        parent=root,
+        user=moderator,
+        name=moderator.public_name,
+        email=moderator.email,
+        body=body,
+        status=Status.APPROVED,
+        by_coach=True,
+    )
+    _notify_reply(reply)
+    return reply
+
+
+def _approve(comment: Comment) -> bool:
+    """Publish (or un-hide) one comment; True when it was not approved before."""
+    newly = comment.status != Status.APPROVED
+    comment.status, comment.hidden, comment.report_count = Status.APPROVED, False, 0
+    comment.save(update_fields=["status", "hidden", "report_count"])
+    return newly
+
+
+@transaction.atomic
+def comment_moderate(*, comments: Iterable[Comment], status: str) -> int:
+    """Set the status of each comment; approving also lifts a hide by reports.
+
+    A reply that becomes approved notifies its thread's author, once. Returns how many
+    comments changed.
+    """
+    if status not in Status.values:
+        raise ValueError(f"Unknown comment status {status!r}.")
+    changed = 0
+    for comment in comments:
+        if status == Status.APPROVED:
+            was_hidden = comment.hidden
+            if _approve(comment):
+                _notify_reply(comment)
+                changed += 1
+            elif was_hidden:
+                changed += 1
+        elif comment.status != status:
+            comment.status = status
+            comment.save(update_fields=["status"])
+            changed += 1
+    return changed
+
+
+def comment_report(*, comment: Comment, reporter: str) -> bool:
+    """Record one reader's report; the COMMENT_REPORTS_TO_HIDE-th distinct one hides it.
+
+    `reporter` identifies the reader ("user:<id>" or a hashed address); a second report by
+    the same reader is not counted. Returns whether this report counted.
+    """
+    try:
+        with transaction.atomic():
+            CommentReport.objects.create(comment=comment, reporter=reporter)
+            # One UPDATE counts and hides, so two reports at the same moment both count.
+            Comment.objects.filter(pk=comment.pk).update(
+                report_count=F("report_count") + 1,
+                hidden=Case(
+                    When(report_count__gte=settings.COMMENT_REPORTS_TO_HIDE - 1, then=True),
+                    default=F("hidden"),
+                ),
+            )
+    except IntegrityError:
+        return False
+    comment.refresh_from_db(fields=["report_count", "hidden"])
+    return True
+
+
+@transaction.atomic
+def comment_promote_to_question(
+    *, comment: Comment, question: str = "", answer: str = ""
+) -> Question:
+    """Turn a reader's question and the coach's answer into a "What's being asked" entry.
+
+    The asker's name is not carried over. By default the question is the comment's text and
+    the answer the latest published coach reply; the moderator may pass edited wording.
+    """
+    root = comment.thread_root
+    if root.question_id is not None:
+        raise ValueError('This comment is already on "What\'s being asked".')
+    if not answer:
+        latest = root.replies.coach_answers().order_by("-created").first()
+        if latest is None:
+            raise ValueError("Answer it as coach first: a question needs an answer to go there.")
+        answer = latest.body
+    entry = Question.objects.create(
+        question=question or root.body, answer=answer, tip_id=root.tip_id, is_published=True
+    )
+    root.question = entry
+    root.save(update_fields=["question"])
+    return entry
+
+
+@transaction.atomic
+def comment_unsubscribe(*, comment: Comment) -> None:
+    comment.notify_on_reply = False
+    comment.save(update_fields=["notify_on_reply"])
+
+
+@transaction.atomic
+def comment_anonymise_author(*, user: User) -> int:
+    """Before an account is deleted: its published comments stay as "former member".
+
+    Their email is erased; comments that were never published go. Returns how many stay.
+    """
+    Comment.objects.for_author(user).filter(~Q(status=Status.APPROVED)).delete()
+    return (
+        Comment.objects.for_author(user)
+        .filter(status=Status.APPROVED)
+        .update(user=None, name="Former member", email="", notify_on_reply=False, ip_hash="")
+    )
+
+
+def _same_author(a: Comment, b: Comment) -> bool:
+    if a.user_id and b.user_id:
+        return a.user_id == b.user_id
+    return bool(a.email) and a.email.lower() == b.email.lower()
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.fill(line, width=72) for line in text.splitlines())
+
+
+def _notify_reply(reply: Comment) -> None:
+    """Email the thread's author about a published reply, if they asked and did not write it.
+
+    The mail goes once the transaction commits (never for a rolled-back reply); a mail server
+    failure is logged, not shown to the person who replied.
+    """
+    parent = reply.parent
+    if (
+        parent is None
+        or reply.status != Status.APPROVED
+        or not parent.notify_on_reply
+        or parent.status != Status.APPROVED
+        or _same_author(parent, reply)
+    ):
+        return
+    recipient = parent.notification_email
+    if not recipient:
+        return
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "comment_unsubscribe", args=[parent.unsubscribe_token()]
+    )
+    # Plain text built here rather than in a template: nothing in it is ever read as HTML.
+    body = "\n".join(
+        [
+            f"Hello {parent.name},",
+            "",
+            f"{reply.name}{' (coach)' if reply.by_coach else ''} replied to your comment on "
+            f'"{reply.tip.title}":',
+            "",
+            textwrap.indent(_wrap(reply.body), "  "),
+            "",
+            f"Read the thread: {settings.SITE_URL}{parent.get_absolute_url()}",
+            "",
+            "You get this email because you asked to hear about replies to your comment.",
+            f"To stop these emails with one click: {unsubscribe_url}",
+            "",
+            "Lighter Legs",
+        ]
+    )
+    message = EmailMessage(
+        # One line whatever the names hold: a line break in a header would be refused.
+        subject=" ".join(f'{reply.name} replied to your comment on "{reply.tip.title}"'.split()),
+        body=body,
+        to=[recipient],
+        headers={
+            # RFC 8058: mail programs offer their own one-click unsubscribe button.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    transaction.on_commit(message.send, robust=True)
+
+
+@transaction.atomic
+def moderators_group_sync() -> Group:
+    """The Moderators group with exactly its comment permissions (as the data migration)."""
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="legs", codename__in=MODERATOR_PERMISSIONS
+        )
+    )
+    return group
+
+
+@transaction.atomic
+def moderator_make(*, user: User) -> User:
+    """Make a member a moderator: staff (to reach the admin) in the Moderators group."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(moderators_group_sync())
+    return user

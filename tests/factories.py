@@ -27,3 +27,42 @@ class ModeratorFactory(UserFactory):
         if create:
             group, _ = Group.objects.get_or_create(name="Moderators")
             obj.groups.add(group)
+
+
+# --- comments
+from legs.models import CannedReply, Comment, Status  # noqa: E402
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved top-level comment by a visitor."""
+
+    class Meta:
+        model = Comment
+
+    tip = factory.SubFactory("tests.factories.TipFactory")
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    body = "My legs feel heavy from the first mile. What should I try?"
+    status = Status.APPROVED
+
+
+class ReplyFactory(CommentFactory):
+    parent = factory.SubFactory(CommentFactory)
+    tip = factory.SelfAttribute("parent.tip")
+    body = "Same here, did anything help?"
+
+
+class CoachReplyFactory(ReplyFactory):
+    user = factory.SubFactory(ModeratorFactory)
+    name = factory.LazyAttribute(lambda o: o.user.public_name)
+    email = factory.LazyAttribute(lambda o: o.user.email)
+    by_coach = True
+    body = "Keep your runs easy for a fortnight and sleep well."
+
+
+class CannedReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CannedReply
+
+    title = factory.Sequence(lambda n: f"Canned reply {n}")
+    body = "See a physiotherapist first, then your doctor."

@@ -194,3 +194,16 @@ def require_secret_key() -> None:
 
 
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
+# Comments. A form sent sooner than COMMENT_MIN_SECONDS after it was served is a bot's; each IP
+# and each account may post COMMENT_RATE_LIMIT comments per COMMENT_RATE_WINDOW seconds; more
+# than COMMENT_MAX_LINKS links hold a comment for moderation; COMMENT_REPORTS_TO_HIDE readers'
+# reports hide it until a moderator approves it again.
+COMMENT_MIN_SECONDS = 3
+COMMENT_FORM_MAX_AGE = 2 * 24 * 60 * 60
+COMMENT_RATE_LIMIT = 5
+COMMENT_RATE_WINDOW = 10 * 60
+COMMENT_MAX_LINKS = 2
+COMMENT_REPORTS_TO_HIDE = 3
+# The site's public address, for links in emails sent outside a request (reply notifications).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,316 @@
+"""Comment threads on tips: readers ask, coaches answer, moderators keep the spam out.
+
+A thread is a top-level comment with replies one level deep under it, as in the article the
+site is built from. Only approved comments that readers have not hidden by reports are public;
+an author also sees their own comments while they wait for moderation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from .tips import Question, Tip, TipQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+UNSUBSCRIBE_SALT = "legs.comments.unsubscribe"
+
+# Moderators answer and moderate comments, keep the canned replies and the disallowed words,
+# and nothing else: no tips, no questions, no users.
+MODERATORS_GROUP = "Moderators"
+MODERATOR_PERMISSIONS = [
+    "view_comment",
+    "change_comment",
+    "view_cannedreply",
+    "add_cannedreply",
+    "change_cannedreply",
+    "delete_cannedreply",
+    "view_disallowedword",
+    "add_disallowedword",
+    "change_disallowedword",
+    "delete_disallowedword",
+]
+
+# Bare "http://", "https://" and "www." addresses: what spam bodies are made of.
+LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def count_links(text: str) -> int:
+    return len(LINK_PATTERN.findall(text))
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+
+
+PUBLIC = Q(status=Status.APPROVED, hidden=False)
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> CommentQuerySet:
+        """Public comments: approved, and not hidden by readers' reports."""
+        return self.filter(PUBLIC)
+
+    def for_tip(self, tip: Tip) -> CommentQuerySet:
+        return self.filter(tip=tip)
+
+    def top_level(self) -> CommentQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def for_author(self, user: User) -> CommentQuerySet:
+        return self.filter(user=user)
+
+    def visible_to(
+        self, user: User | AnonymousUser | None, own_ids: Iterable[int] = ()
+    ) -> CommentQuerySet:
+        """Public comments, plus the reader's own that still wait for moderation.
+
+        A visitor's own comments are the ids kept in their session when they posted; a member's
+        are theirs by account. Rejected and spam comments are shown to nobody.
+        """
+        own = Q(pk__in=list(own_ids))
+        if user is not None and user.is_authenticated:
+            own |= Q(user=user)
+        return self.filter(PUBLIC | (own & Q(status=Status.PENDING)))
+
+    def coach_answers(self) -> CommentQuerySet:
+        return self.filter(by_coach=True, status=Status.APPROVED)
+
+    def with_answered(self) -> CommentQuerySet:
+        """Annotate `answered`: whether a published coach reply sits under the comment."""
+        answers = Comment.objects.coach_answers().filter(parent=OuterRef("pk"))
+        return self.annotate(answered=Exists(answers))
+
+    def unanswered(self) -> CommentQuerySet:
+        """Readers' public questions still waiting for a coach, oldest first."""
+        return (
+            self.approved()
+            .top_level()
+            .filter(by_coach=False)
+            .with_answered()
+            .filter(answered=False)
+            .order_by("created")
+        )
+
+    def threads(
+        self, tip: Tip, *, user: User | AnonymousUser | None = None, own_ids: Iterable[int] = ()
+    ) -> CommentQuerySet:
+        """A tip's threads as the reader sees them: newest first, replies oldest first.
+
+        Two queries whatever the number of comments: the top-level comments, then all their
+        replies through one prefetch.
+        """
+        own_ids = list(own_ids)
+        replies = Comment.objects.visible_to(user, own_ids).order_by("created", "pk")
+        return (
+            self.for_tip(tip)
+            .top_level()
+            .visible_to(user, own_ids)
+            .prefetch_related(Prefetch("replies", queryset=replies))
+            .order_by("-created", "-pk")
+        )
+
+
+class Comment(models.Model):
+    """A reader's comment on a tip, or a reply one level under one."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    # A deleted account leaves its published comments behind as "former member".
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    name = models.CharField(max_length=60)
+    email = models.EmailField(blank=True, help_text="Never shown to readers.")
+    body = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    notify_on_reply = models.BooleanField(
+        "email me when someone replies", default=False, help_text="Only for top-level comments."
+    )
+    by_coach = models.BooleanField(
+        "coach", default=False, help_text="Posted by a moderator: shown with the coach badge."
+    )
+    hidden = models.BooleanField(
+        "hidden by reports",
+        default=False,
+        help_text="Hidden after enough reports, until a moderator approves it again.",
+    )
+    report_count = models.PositiveIntegerField(
+        "reports", default=0, help_text="Reports since a moderator last approved it."
+    )
+    ip_hash = models.CharField(max_length=32, blank=True, editable=False)
+    question = models.OneToOneField(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comment",
+        help_text='The "What\'s being asked" entry this comment was promoted to.',
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="comment_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+        ]
+        indexes = [
+            # The tip page: a tip's top-level comments by status, newest first.
+            models.Index(fields=["tip", "status", "created"], name="comment_tip_status_created"),
+            # Replies of many threads at once, by status, oldest first.
+            models.Index(fields=["parent", "status", "created"], name="comment_parent_status"),
+            # The moderation queue and its counts.
+            models.Index(fields=["status", "created"], name="comment_status_created"),
+            models.Index(fields=["hidden", "report_count"], name="comment_reported"),
+            # "Has this member an approved comment already?"
+            models.Index(fields=["user", "status"], name="comment_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.tip}: {self.excerpt}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.tip.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def excerpt(self) -> str:
+        return Truncator(" ".join(self.body.split())).chars(80)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.APPROVED and not self.hidden
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Status.PENDING
+
+    @property
+    def thread_root(self) -> Comment:
+        return self.parent or self
+
+    @property
+    def notification_email(self) -> str:
+        """Where reply notifications go: a member's current address, else the one given."""
+        return self.user.email if self.user_id else self.email
+
+    def unsubscribe_token(self) -> str:
+        return signing.dumps(self.pk, salt=UNSUBSCRIBE_SALT)
+
+    @classmethod
+    def from_unsubscribe_token(cls, token: str) -> Comment | None:
+        try:
+            pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        except signing.BadSignature:
+            return None
+        return cls.objects.select_related("tip").filter(pk=pk).first()
+
+    def as_export(self) -> dict:
+        """The member's own copy of the comment, for "My data"."""
+        return {
+            "tip": self.tip.slug,
+            "reply_to": self.parent_id,
+            "id": self.pk,
+            "name": self.name,
+            "body": self.body,
+            "created": self.created.isoformat(),
+            "status": self.status,
+            "notify_on_reply": self.notify_on_reply,
+        }
+
+
+class CommentReport(models.Model):
+    """One reader's report of one comment; a reader counts once per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    # "user:<id>" for a member, "ip:<hmac of the address>" for a visitor: never a raw address.
+    reporter = models.CharField(max_length=48)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on comment {self.comment_id}"
+
+
+class DisallowedWord(models.Model):
+    """A word or phrase that marks a comment as spam (whole words, any letter case)."""
+
+    word = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [models.UniqueConstraint(Lower("word"), name="disallowed_word_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.word
+
+    @classmethod
+    def found_in(cls, *texts: str) -> list[str]:
+        words = [w.strip() for w in cls.objects.values_list("word", flat=True) if w.strip()]
+        if not words:
+            return []
+        text = "\n".join(texts)
+        return [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I)]
+
+
+class CannedReply(models.Model):
+    """A coach's answer to start from in the admin's "Reply as coach" box."""
+
+    title = models.CharField(max_length=80, unique=True)
+    body = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name_plural = "canned replies"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def with_comment_counts(tips: TipQuerySet) -> TipQuerySet:
+    """Annotate each tip with `comment_count`, its public comments (replies included).
+
+    A correlated subquery rather than a join, so it adds no rows and no query to the tips list
+    whatever else that list annotates or prefetches.
+    """
+    counts = (
+        Comment.objects.approved()
+        .filter(tip=OuterRef("pk"))
+        .order_by()
+        .values("tip")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return tips.annotate(comment_count=Coalesce(Subquery(counts), 0))

@@ -1,0 +1,218 @@
+"""Comment threads under tips: reading, posting, replying in place, checking, reporting.
+
+The tip page shows a thread with one line in its view, `context |= thread_context(request, tip)`,
+and one in its template, `{% include "legs/comments/_thread.html" %}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import salted_hmac
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from accounts.throttle import client_ip
+from config.htmx import render_page, wants_fragment
+from legs import services
+from legs.forms.comments import CHECKED_FIELDS, CommentForm, comment_throttle
+from legs.models import Comment, Status, Tip
+
+# The session remembers a visitor's own comments so they can see them while they wait.
+SESSION_KEY = "own_comment_ids"
+SESSION_KEEP = 50
+
+HELD_NOTICE = (
+    "Thank you! Your comment is awaiting moderation. You can see it below; others will once "
+    "a moderator has approved it."
+)
+PUBLISHED_NOTICE = "Thank you! Your comment is published."
+
+
+@dataclass
+class Thread:
+    """Everything the thread template needs, under one name in the page's context."""
+
+    tip: Tip
+    threads: list[Comment]
+    count: int
+    form: CommentForm
+    reply_form: CommentForm | None = None
+    notice: str = ""
+
+
+def _own_ids(request: HttpRequest) -> list[int]:
+    return [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
+
+
+def _remember(request: HttpRequest, comment: Comment) -> None:
+    request.session[SESSION_KEY] = [*_own_ids(request), comment.pk][-SESSION_KEEP:]
+
+
+def _ip_hash(request: HttpRequest) -> str:
+    return salted_hmac("legs.comments.ip", client_ip(request)).hexdigest()[:32]
+
+
+def _published_tip(slug: str) -> Tip:
+    return get_object_or_404(Tip.objects.published(), slug=slug)
+
+
+def thread_context(
+    request: HttpRequest,
+    tip: Tip,
+    *,
+    form: CommentForm | None = None,
+    notice: str = "",
+) -> dict[str, Thread]:
+    """The tip's thread as this reader sees it; a bound reply `form` is shown in its place.
+
+    Two queries however many comments: the threads, then all their replies.
+    """
+    reply_form = form if form is not None and form.reply_to is not None else None
+    if form is None or reply_form is not None:
+        form = CommentForm(tip=tip, user=request.user)
+    threads = list(Comment.objects.threads(tip, user=request.user, own_ids=_own_ids(request)))
+    # Counted from what is shown, so the number matches the thread and costs no query.
+    count = sum(
+        comment.is_public + sum(reply.is_public for reply in comment.replies.all())
+        for comment in threads
+    )
+    thread = Thread(
+        tip=tip,
+        threads=threads,
+        count=count,
+        form=form,
+        reply_form=reply_form,
+        notice=notice,
+    )
+    return {"thread": thread}
+
+
+def _thread_response(
+    request: HttpRequest, tip: Tip, *, form: CommentForm | None = None, notice: str = ""
+) -> HttpResponse:
+    """The thread region for HTMX (count and notice out of band), else the comments page."""
+    context = thread_context(request, tip, form=form, notice=notice)
+    response = render_page(request, "legs/comments/page.html", context, fragment="swap")
+    if wants_fragment(request):
+        # Whatever form sent it (comment or reply), the whole thread is redrawn.
+        retarget(response, "#comment-thread")
+        reswap(response, "outerHTML")
+    return response
+
+
+@require_POST
+def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
+    """Post a comment or a reply.
+
+    HTMX: the thread comes back, with the form's errors or the new comment and a notice.
+    Without JS: post/redirect/get to the tip's thread, or a page with the form and its errors
+    (a reply's on the reply page).
+    """
+    tip = _published_tip(slug)
+    form = CommentForm(request.POST, tip=tip, user=request.user, ip=client_ip(request))
+    if not form.is_valid():
+        if form.reply_to is not None and not wants_fragment(request):
+            return _reply_page(request, tip, form)
+        return _thread_response(request, tip, form=form)
+    data = form.cleaned_data
+    comment = services.comment_post(
+        tip=tip,
+        body=data["body"],
+        name=data.get("name", ""),
+        email=data.get("email", ""),
+        notify_on_reply=data.get("notify_on_reply", False),
+        parent=data["parent"],
+        user=request.user,
+        ip_hash=_ip_hash(request),
+    )
+    comment_throttle().hit(*form.throttle_identities)
+    _remember(request, comment)
+    # Spam is not announced as such: its author is told the same as anyone held.
+    notice = PUBLISHED_NOTICE if comment.status == Status.APPROVED else HELD_NOTICE
+    if wants_fragment(request):
+        return _thread_response(request, tip, notice=notice)
+    messages.success(request, notice)
+    # The author sees their comment even while it waits; spam is shown to nobody.
+    return redirect(
+        _thread_url(tip) if comment.status == Status.SPAM else comment.get_absolute_url()
+    )
+
+
+def _thread_url(tip: Tip) -> str:
+    return f"{tip.get_absolute_url()}#comments"
+
+
+@require_POST
+def comment_check(request: HttpRequest, slug: str) -> HttpResponse:
+    """Check the one field the reader just left (HTMX): "Check input OK" or its error."""
+    tip = _published_tip(slug)
+    name = request.htmx.trigger_name if request.htmx else None
+    form = CommentForm(request.POST, tip=tip, user=request.user)
+    if name not in CHECKED_FIELDS or name not in form.fields:
+        return HttpResponseBadRequest("Nothing to check.")
+    form.full_clean()
+    context = {"field": form[name], "form": form, "checked": True}
+    response = render(request, "legs/comments/_form.html#field", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _reply_page(request: HttpRequest, tip: Tip, form: CommentForm) -> HttpResponse:
+    context = {"tip": tip, "parent": form.reply_to, "form": form}
+    return render_page(request, "legs/comments/reply.html", context, fragment="reply_form")
+
+
+@require_GET
+def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The reply form: in place under the comment (HTMX), or a page of its own without JS."""
+    tip = _published_tip(slug)
+    parent = get_object_or_404(Comment.objects.approved().top_level().for_tip(tip), pk=pk)
+    return _reply_page(request, tip, CommentForm(tip=tip, user=request.user, reply_to=parent))
+
+
+def _reporter(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"ip:{_ip_hash(request)}"
+
+
+@require_POST
+def comment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Report a public comment; a reader counts once, and enough readers hide it."""
+    tip = _published_tip(slug)
+    comment = get_object_or_404(Comment.objects.approved().for_tip(tip), pk=pk)
+    counted = services.comment_report(comment=comment, reporter=_reporter(request))
+    if counted:
+        text = "Thank you for telling us. A moderator will look at this comment."
+    else:
+        text = "You have reported this comment already. A moderator will look at it."
+    if wants_fragment(request):
+        return render(request, "legs/comments/_reported.html", {"text": text})
+    messages.info(request, text)
+    return redirect(_thread_url(tip))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def comment_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop reply emails for one comment: the signed token is the only key needed.
+
+    GET shows the page with its one button; POST (that button, or a mail program's own
+    one-click unsubscribe, RFC 8058) switches the emails off. CSRF does not apply: the token
+    in the address authorises the request and turning emails off is all it can do.
+    """
+    comment = Comment.from_unsubscribe_token(token)
+    if comment is None:
+        context = {"invalid": True}
+        return render(request, "legs/comments/unsubscribe.html", context, status=404)
+    done = False
+    if request.method == "POST":
+        services.comment_unsubscribe(comment=comment)
+        done = True
+    context = {"comment": comment, "done": done or not comment.notify_on_reply}
+    return render(request, "legs/comments/unsubscribe.html", context)

@@ -1,0 +1,144 @@
+"""The thread on the tip page, the tips list's counts, and the demo threads."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from legs.models import Comment, Status, Tip
+from legs.models.comments import with_comment_counts
+from tests.factories import CommentFactory, ModeratorFactory, TipFactory
+
+from .comments_support import post_comment
+
+pytestmark = pytest.mark.django_db
+
+
+def make_comments(tip: Tip, total: int) -> None:
+    """`total` comments: threads of one question, a reader's reply and a coach's answer."""
+    coach = ModeratorFactory()
+    questions = Comment.objects.bulk_create(
+        Comment(
+            tip=tip,
+            name=f"Reader {n}",
+            email=f"r{n}@example.com",
+            body="Why?",
+            status=Status.APPROVED,
+        )
+        for n in range(total // 3)
+    )
+    replies = []
+    for question in questions:
+        replies.append(
+            Comment(
+                tip=tip,
+                parent=question,
+                name="Other",
+                email="o@example.com",
+                body="Same",
+                status=Status.APPROVED,
+            )
+        )
+        replies.append(
+            Comment(
+                tip=tip,
+                parent=question,
+                user=coach,
+                name="Coach",
+                email=coach.email,
+                body="Rest",
+                status=Status.APPROVED,
+                by_coach=True,
+            )
+        )
+    Comment.objects.bulk_create(replies)
+    assert Comment.objects.filter(tip=tip).count() == total
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["visitor", "visitor-with-pending", "member"])
+def test_tip_page_query_count_is_the_same_with_3_and_300_comments(who, member):
+    small, large = TipFactory(), TipFactory()
+    make_comments(small, 3)
+    make_comments(large, 300)
+    client = Client()
+    if who == "member":
+        client.force_login(member)
+    if who == "visitor-with-pending":
+        post_comment(client, small)
+        post_comment(client, large)
+    # N+1 guard: the thread is the count, the threads and one prefetch of all their replies.
+    queries_for(client, small.get_absolute_url())  # warm the session and content types
+    assert queries_for(client, small.get_absolute_url()) == queries_for(
+        client, large.get_absolute_url()
+    )
+
+
+def test_tip_page_has_the_thread_in_its_comments_section(client):
+    tip = TipFactory()
+    CommentFactory(tip=tip, body="A question on the tip page")
+    html = client.get(tip.get_absolute_url()).content.decode()
+    section = html[html.index('<section id="comments"') :]
+    assert 'id="comments-heading"' in section
+    assert "A question on the tip page" in section
+    assert 'id="comment-form"' in section
+
+
+def test_with_comment_counts_counts_public_comments_per_tip_in_one_query(django_assert_num_queries):
+    busy, quiet = TipFactory(), TipFactory()
+    parent = CommentFactory(tip=busy)
+    CommentFactory(tip=busy, parent=parent)
+    CommentFactory(tip=busy, status=Status.PENDING)
+    CommentFactory(tip=busy, hidden=True)
+    with django_assert_num_queries(1):
+        counts = {t.pk: t.comment_count for t in with_comment_counts(Tip.objects.published())}
+    assert counts[busy.pk] == 2
+    assert counts[quiet.pk] == 0
+
+
+# --- seed_demo
+
+
+def run_seed(capsys) -> dict[str, str]:
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    lines = [line.split() for line in out.splitlines() if line.startswith("  ")]
+    return {parts[0]: parts[1] for parts in lines if len(parts) == 2}
+
+
+def test_seed_demo_adds_a_member_a_moderator_and_fictional_threads(capsys):
+    passwords = run_seed(capsys)
+    member = User.objects.get(username="demo")
+    coach = User.objects.get(username="coach")
+    assert member.check_password(passwords["demo"])
+    assert coach.check_password(passwords["coach"])
+    assert coach.is_moderator
+    assert Comment.objects.filter(by_coach=True, user=coach).count() >= 2
+    assert Comment.objects.filter(user=member, status=Status.APPROVED).exists()
+    assert Comment.objects.unanswered().exists()
+    assert Comment.objects.filter(status=Status.PENDING).exists()
+    assert Comment.objects.filter(parent__isnull=False, by_coach=False).exists()
+    # Invented readers only: none of the article's commenters.
+    names = set(Comment.objects.values_list("name", flat=True))
+    assert not names & {"Sushmitha", "Earle", "Zee", "Yvonika"}
+
+
+def test_seed_demo_passwords_are_random_and_a_second_run_changes_nothing(capsys):
+    first = run_seed(capsys)
+    count = Comment.objects.count()
+    call_command("seed_demo")
+    assert "nothing changed" in capsys.readouterr().out
+    assert Comment.objects.count() == count
+    User.objects.filter(username__in=["demo", "coach"]).delete()
+    Comment.objects.all().delete()
+    second = run_seed(capsys)
+    assert first["demo"] != second["demo"]
+    assert first["coach"] != second["coach"]
