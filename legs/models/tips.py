@@ -303,7 +303,9 @@ class SavedTip(models.Model):
 
 @receiver(pre_save, sender=Tip)
 @receiver(pre_save, sender=Cause)
-def fold_fixture_rows(sender: type[models.Model], instance: Tip | Cause, raw: bool, **kwargs: Any):
+def fold_fixture_rows(
+    sender: type[models.Model], instance: Tip | Cause, raw: bool, **kwargs: Any
+) -> None:
     """loaddata saves rows raw, without calling save(): fold their search columns here too.
 
     A signal only because Django offers no other hook into fixture loading; every other save
