@@ -1,1 +1,3 @@
 """Admin registrations, one module per domain, imported here for Django's autodiscovery."""
+
+from . import tips  # noqa: F401
