@@ -14,12 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
 from config.htmx import render_page, wants_fragment
+from config.public_cache import cache_public_page
 from legs.forms.tips import TipFilterForm
 from legs.models import Cause, Fact, Phase, Question, SavedTip, Tip
 from legs.models.tips import group_by_phase
 
 
 @require_GET
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "causes": Cause.objects.all(),
@@ -29,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def tip_list(request: HttpRequest) -> HttpResponse:
     """All tips grouped by phase, narrowed by ?q=, ?phase= and ?cause=.
 
@@ -65,6 +68,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tip = get_object_or_404(Tip.objects.published().with_causes().with_related(), slug=slug)
     context = {
@@ -132,6 +136,7 @@ def saved_tips(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def cause_list(request: HttpRequest) -> HttpResponse:
     causes = Cause.objects.annotate(
         tip_count=Count("tips", filter=Q(tips__is_published=True))
@@ -140,6 +145,7 @@ def cause_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def cause_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cause = get_object_or_404(Cause, slug=slug)
     tips = Tip.objects.published().with_causes().for_cause(cause)
@@ -149,6 +155,7 @@ def cause_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def asked(request: HttpRequest) -> HttpResponse:
     context = {
         "questions": Question.objects.published(),
