@@ -36,7 +36,12 @@ lint: $(STAMP)
 # Needs SECRET_KEY; for a local try-out: SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') SECURE_SSL_REDIRECT=false make serve
 serve: setup
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(PY) manage.py collectstatic --noinput -v0
-	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/gunicorn -c gunicorn.conf.py config.wsgi:application
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+# Benchmarks (tests/bench/): query budgets, server times, throughput against a fortunes floor,
+# worker memory and page weight. Needs wrk: apt-get install -y wrk.
+bench: setup
+	$(PY) tests/bench/run.py

@@ -15,4 +15,6 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
-wsgi_app = "config.wsgi:application"
+# The control socket sits at one fixed path per user, so several instances on one machine
+# (a load-balanced pair, or the benchmark's site and its baseline) would fight over it.
+control_socket_disable = True

@@ -26,6 +26,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html")
+
+
 def _error_page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
     context = {"status": status, "title": title, "text": text}
     return render(request, "error.html", context, status=status)

@@ -1,7 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class LegsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "legs"
     verbose_name = "Lighter Legs"
+
+    # Models whose rows appear on the publicly cached pages. Cache invalidation, not domain
+    # logic, so signals are the right tool: they catch the admin, fixtures and scripts alike.
+    PUBLIC_CONTENT = ("Source", "Cause", "Tip", "Question", "Fact")
+
+    def ready(self) -> None:
+        from config.public_cache import bump_public_version
+
+        for name in self.PUBLIC_CONTENT:
+            model = self.get_model(name)
+            post_save.connect(bump_public_version, sender=model, dispatch_uid=f"public-{name}")
+            post_delete.connect(bump_public_version, sender=model, dispatch_uid=f"public-{name}")
+        Tip = self.get_model("Tip")
+        for through in (Tip.causes.through, Tip.related.through):
+            m2m_changed.connect(
+                bump_public_version, sender=through, dispatch_uid=f"public-{through}"
+            )

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["home", "login", "signup", "password_reset"]
+PAGES = ["home", "login", "signup", "password_reset", "privacy"]
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):

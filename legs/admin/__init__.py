@@ -1,3 +1,3 @@
-"""Admin registrations, one module per domain, imported here for Django's autodiscovery."""
+"""Admin registrations, one module per domain, imported here so autodiscovery finds them."""
 
-from . import comments  # noqa: F401
+from . import comments, tips  # noqa: F401

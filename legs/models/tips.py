@@ -2,9 +2,49 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+# Letters that Unicode does not decompose into a base letter plus accents.
+_PLAIN_LETTERS = str.maketrans(
+    {"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+    | {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+SEARCH_TERMS_MAX = 10
+
+
+def fold_for_search(text: str) -> str:
+    """Lower-case `text` and strip its accents: "ÉCHAUFFEMENT" -> "echauffement".
+
+    Stored search columns and typed words are folded by this one function, so matching is
+    case- and accent-insensitive on every backend (neither SQLite nor PostgreSQL folds
+    accents without an extension).
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN_LETTERS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _with_search_field(update_fields: Iterable[str] | None, name: str) -> set[str] | None:
+    """A partial save(update_fields=...) must write the refreshed search column too."""
+    return None if update_fields is None else {*update_fields, name}
+
+
+def search_terms(query: str) -> list[str]:
+    """The distinct folded words of a query, at most SEARCH_TERMS_MAX of them."""
+    return list(dict.fromkeys(fold_for_search(query).split()))[:SEARCH_TERMS_MAX]
 
 
 class Phase(models.TextChoices):
@@ -42,6 +82,9 @@ class Cause(models.Model):
     name = models.CharField(max_length=120)
     summary = models.TextField(help_text="Short explanation in plain words.")
     order = models.PositiveSmallIntegerField(default=0)
+    search_name = models.CharField(
+        max_length=240, blank=True, editable=False, help_text="The name folded for search."
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -49,8 +92,16 @@ class Cause(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_fields()
+        kwargs["update_fields"] = _with_search_field(kwargs.get("update_fields"), "search_name")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("cause_detail", args=[self.slug])
+
+    def refresh_search_fields(self) -> None:
+        self.search_name = fold_for_search(self.name)
 
 
 class TipQuerySet(models.QuerySet):
@@ -59,6 +110,31 @@ class TipQuerySet(models.QuerySet):
 
     def with_causes(self) -> TipQuerySet:
         return self.prefetch_related("causes")
+
+    def with_related(self) -> TipQuerySet:
+        """Prefetch the published related tips (one query whatever their number)."""
+        related = Tip.objects.filter(is_published=True).only("slug", "title", "summary")
+        return self.prefetch_related(Prefetch("related", queryset=related))
+
+    def in_phase(self, phase: str) -> TipQuerySet:
+        return self.filter(phase=phase)
+
+    def for_cause(self, cause: Cause) -> TipQuerySet:
+        return self.filter(causes=cause)
+
+    def search(self, query: str) -> TipQuerySet:
+        """Tips matching every word of `query` in their text or in one of their causes' names.
+
+        Case- and accent-insensitive on every backend: both sides are folded the same way
+        (see `fold_for_search`). A cause-name match goes through EXISTS, so a tip is never repeated.
+        """
+        matches = self
+        for term in search_terms(query):
+            in_cause_name = Tip.causes.through.objects.filter(
+                tip=OuterRef("pk"), cause__search_name__icontains=term
+            )
+            matches = matches.filter(Q(search_text__icontains=term) | Q(Exists(in_cause_name)))
+        return matches
 
 
 class Tip(models.Model):
@@ -83,6 +159,10 @@ class Tip(models.Model):
     last_reviewed = models.DateField()
     order = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField(default=True)
+    # Title, summary and body folded for search (see fold_for_search), so the database only
+    # compares plain text. Kept current by save() and, for fixtures, by fold_fixture_rows;
+    # queryset.update() and bulk_create() bypass both, so tips are written through save().
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = TipQuerySet.as_manager()
 
@@ -98,8 +178,37 @@ class Tip(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_fields()
+        kwargs["update_fields"] = _with_search_field(kwargs.get("update_fields"), "search_text")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("tip_detail", args=[self.slug])
+
+    def refresh_search_fields(self) -> None:
+        self.search_text = fold_for_search("\n".join([self.title, self.summary, self.body]))
+
+    def is_saved_by(self, user: User | AnonymousUser) -> bool:
+        return user.is_authenticated and self.saves.filter(user=user).exists()
+
+
+class PhaseGroup(NamedTuple):
+    phase: str
+    label: str
+    tips: list[Tip]
+
+
+def group_by_phase(tips: Iterable[Tip]) -> list[PhaseGroup]:
+    """Tips in phase order (before, during, after, remedy, lifestyle), empty phases left out."""
+    by_phase: dict[str, list[Tip]] = {phase: [] for phase in Phase.values}
+    for tip in tips:
+        by_phase[tip.phase].append(tip)
+    return [
+        PhaseGroup(phase, Phase(phase).label, phase_tips)
+        for phase, phase_tips in by_phase.items()
+        if phase_tips
+    ]
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -124,9 +233,20 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["order", "-created"]
+        indexes = [models.Index(fields=["is_published", "order"])]
 
     def __str__(self) -> str:
         return self.question[:80]
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('asked')}#question-{self.pk}"
+
+
+class FactQuerySet(models.QuerySet):
+    def for_tip(self, tip: Tip, *, limit: int = 2) -> list[Fact]:
+        """`limit` facts for a tip's page: its own first, then others, in one query."""
+        own_first = models.Case(models.When(tip=tip, then=models.Value(0)), default=models.Value(1))
+        return list(self.order_by(own_first, "order", "pk")[:limit])
 
 
 class Fact(models.Model):
@@ -139,11 +259,26 @@ class Fact(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = FactQuerySet.as_manager()
+
     class Meta:
         ordering = ["order"]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return self.tip.get_absolute_url() if self.tip_id else f"{reverse('asked')}#facts"
+
+
+class SavedTipQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> SavedTipQuerySet:
+        """A member's own saved tips, with what their list shows (never anyone else's)."""
+        return (
+            self.filter(user=user, tip__is_published=True)
+            .select_related("tip__source")
+            .prefetch_related("tip__causes")
+        )
 
 
 class SavedTip(models.Model):
@@ -155,9 +290,26 @@ class SavedTip(models.Model):
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="saves")
     created = models.DateTimeField(auto_now_add=True)
 
+    objects = SavedTipQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created"]
         constraints = [models.UniqueConstraint(fields=["user", "tip"], name="saved_tip_unique")]
+        indexes = [models.Index(fields=["user", "-created"])]
 
     def __str__(self) -> str:
         return f"{self.user} saved {self.tip}"
+
+
+@receiver(pre_save, sender=Tip)
+@receiver(pre_save, sender=Cause)
+def fold_fixture_rows(
+    sender: type[models.Model], instance: Tip | Cause, raw: bool, **kwargs: Any
+) -> None:
+    """loaddata saves rows raw, without calling save(): fold their search columns here too.
+
+    A signal only because Django offers no other hook into fixture loading; every other save
+    goes through the models' save().
+    """
+    if raw:
+        instance.refresh_search_fields()

@@ -1,16 +1,164 @@
+"""The catalogue: home, tips list and detail, causes, "What's being asked", and "My tips"."""
+
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url
 
-from legs.models import Cause, Fact
+from config.htmx import render_page, wants_fragment
+from config.public_cache import cache_public_page
+from legs.forms.tips import TipFilterForm
+from legs.models import Cause, Fact, Phase, Question, SavedTip, Tip
+from legs.models.tips import group_by_phase
 
 
 @require_GET
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "causes": Cause.objects.all(),
         "facts": Fact.objects.select_related("source")[:3],
     }
     return render(request, "legs/home.html", context)
+
+
+@require_GET
+@cache_public_page
+def tip_list(request: HttpRequest) -> HttpResponse:
+    """All tips grouped by phase, narrowed by ?q=, ?phase= and ?cause=.
+
+    HTMX requests (the search box and selects) get only the `results` fragment, and the
+    address bar gets the tidy filtered URL. A filter value that fails validation is ignored
+    and explained above the list.
+    """
+    form = TipFilterForm(request.GET)
+    filters = form.valid_filters()
+    tips = Tip.objects.published().with_causes()
+    if "phase" in filters:
+        tips = tips.in_phase(filters["phase"])
+    if "cause" in filters:
+        tips = tips.for_cause(filters["cause"])
+    if "q" in filters:
+        tips = tips.search(filters["q"])
+    tips = list(tips)
+    params = TipFilterForm.query_params(filters)
+    url = reverse("tip_list") + (f"?{urlencode(params)}" if params else "")
+    context = {
+        "form": TipFilterForm.showing(filters),
+        "filters": filters,
+        "phase_label": Phase(filters["phase"]).label if "phase" in filters else "",
+        "notices": form.notices(),
+        "groups": group_by_phase(tips),
+        "tip_count": len(tips),
+        "is_fragment": wants_fragment(request),
+    }
+    response = render_page(request, "legs/tips/list.html", context, fragment="results")
+    if context["is_fragment"]:
+        # Replaces the form's raw URL (empty parameters, bad values) in the address bar.
+        push_url(response, url)
+    return response
+
+
+@require_GET
+@cache_public_page
+def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tip = get_object_or_404(Tip.objects.published().with_causes().with_related(), slug=slug)
+    context = {
+        "tip": tip,
+        "facts": Fact.objects.select_related("source").for_tip(tip),
+        "is_saved": tip.is_saved_by(request.user),
+        "back_to": request.get_full_path(),
+    }
+    return render(request, "legs/tips/detail.html", context)
+
+
+def _safe_back_to(request: HttpRequest, tip: Tip) -> str:
+    """Where a save/unsave form came from, if it is on this site; else the tip's page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return tip.get_absolute_url()
+
+
+def _save_state(request: HttpRequest, slug: str, *, save: bool) -> HttpResponse:
+    """Save or unsave a published tip for the signed-in member (both are idempotent).
+
+    HTMX gets the save box's new state; without JavaScript, post/redirect/get back to the
+    page the form was on. A visitor is sent to log in and then back to the tip (not to this
+    POST-only URL, which a log-in redirect would otherwise GET).
+    """
+    tip = get_object_or_404(Tip.objects.published(), slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(tip.get_absolute_url())
+    if save:
+        SavedTip.objects.get_or_create(user=request.user, tip=tip)
+    else:
+        SavedTip.objects.filter(user=request.user, tip=tip).delete()
+    back_to = _safe_back_to(request, tip)
+    if request.htmx:
+        context = {"tip": tip, "is_saved": save, "back_to": back_to}
+        return render(request, "legs/tips/_save_box.html", context)
+    if save:
+        messages.success(request, f"Saved “{tip.title}” to My tips.")
+    else:
+        messages.info(request, f"Removed “{tip.title}” from My tips.")
+    return redirect(back_to)
+
+
+@require_POST
+def tip_save(request: HttpRequest, slug: str) -> HttpResponse:
+    return _save_state(request, slug, save=True)
+
+
+@require_POST
+def tip_unsave(request: HttpRequest, slug: str) -> HttpResponse:
+    return _save_state(request, slug, save=False)
+
+
+@login_required
+@require_GET
+def saved_tips(request: HttpRequest) -> HttpResponse:
+    """My tips: the signed-in member's saved tips, newest first (only ever their own)."""
+    saved = SavedTip.objects.for_user(request.user)
+    return render(
+        request, "legs/tips/saved.html", {"saved": saved, "back_to": request.get_full_path()}
+    )
+
+
+@require_GET
+@cache_public_page
+def cause_list(request: HttpRequest) -> HttpResponse:
+    causes = Cause.objects.annotate(
+        tip_count=Count("tips", filter=Q(tips__is_published=True))
+    ).order_by("order", "name")
+    return render(request, "legs/tips/cause_list.html", {"causes": causes})
+
+
+@require_GET
+@cache_public_page
+def cause_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    cause = get_object_or_404(Cause, slug=slug)
+    tips = Tip.objects.published().with_causes().for_cause(cause)
+    return render(
+        request, "legs/tips/cause_detail.html", {"cause": cause, "groups": group_by_phase(tips)}
+    )
+
+
+@require_GET
+@cache_public_page
+def asked(request: HttpRequest) -> HttpResponse:
+    context = {
+        "questions": Question.objects.published(),
+        "facts": Fact.objects.select_related("source", "tip"),
+    }
+    return render(request, "legs/tips/asked.html", context)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legs', '0001_initial'),
+        ('legs', '0003_fold_search_columns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,31 @@
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+
+from legs.models import Cause, Tip
+from tests.factories import ModeratorFactory, UserFactory
+
+
+@pytest.fixture
+def world(db):
+    """One of everything, owned by `owner`, plus another member and a moderator."""
+    call_command("loaddata", "fixtures/catalogue.json", verbosity=0)
+    owner = UserFactory()
+    return SimpleNamespace(
+        owner=owner,
+        other=UserFactory(),
+        moderator=ModeratorFactory(),
+        tip=Tip.objects.first(),
+        cause=Cause.objects.first(),
+    )
+
+
+@pytest.fixture
+def client_as(client, world):
+    def login_as(role: str):
+        if role != "visitor":
+            client.force_login(getattr(world, role))
+        return client
+
+    return login_as
