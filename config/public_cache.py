@@ -28,6 +28,20 @@ _SENTINEL = b"\x00csrf\x00"
 _KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url")
 
 
+# Form fields whose value must be made for each visitor, as the CSRF token is: a cached page
+# gets a fresh value on every hit. Apps register theirs in ready() (legs: the comment form's
+# time-trap, which would otherwise pass every bot served a page cached seconds ago).
+FRESH_FIELDS: dict[str, Callable[[], str]] = {}
+
+
+def _fresh_field(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb'(name="' + re.escape(name).encode() + rb'" value=")[^"]*(")')
+
+
+def _fresh_sentinel(name: str) -> bytes:
+    return b"\x00fresh:" + name.encode() + b"\x00"
+
+
 def bump_public_version(**kwargs) -> None:
     """Retire every cached public page (connected to saves of public content)."""
     try:
@@ -75,6 +89,8 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             if not _storable(response):
                 return response
             body = _TOKEN.sub(rb"\1" + _SENTINEL + rb"\2", response.content)
+            for name in FRESH_FIELDS:
+                body = _fresh_field(name).sub(rb"\1" + _fresh_sentinel(name) + rb"\2", body)
             etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
             headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
             cache.set(key, (body, etag, headers), timeout=TIMEOUT)
@@ -84,7 +100,10 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified
-        response = HttpResponse(body.replace(_SENTINEL, get_token(request).encode()))
+        body = body.replace(_SENTINEL, get_token(request).encode())
+        for name, make in FRESH_FIELDS.items():
+            body = body.replace(_fresh_sentinel(name), make().encode())
+        response = HttpResponse(body)
         for name, value in headers.items():
             response[name] = value
         response["ETag"] = etag

@@ -9,10 +9,13 @@ class LegsConfig(AppConfig):
 
     # Models whose rows appear on the publicly cached pages. Cache invalidation, not domain
     # logic, so signals are the right tool: they catch the admin, fixtures and scripts alike.
-    PUBLIC_CONTENT = ("Source", "Cause", "Tip", "Question", "Fact")
+    PUBLIC_CONTENT = ("Source", "Cause", "Tip", "Question", "Fact", "Comment")
 
     def ready(self) -> None:
-        from config.public_cache import bump_public_version
+        from config.public_cache import FRESH_FIELDS, bump_public_version
+        from legs.forms.comments import time_token
+
+        FRESH_FIELDS["ts"] = time_token
 
         for name in self.PUBLIC_CONTENT:
             model = self.get_model(name)

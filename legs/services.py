@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, When
 from django.urls import reverse
 
+from config.public_cache import bump_public_version
 from legs.models import Comment, CommentReport, DisallowedWord, Question, Status, Tip
 from legs.models.comments import MODERATOR_PERMISSIONS, MODERATORS_GROUP, count_links
 
@@ -162,7 +163,10 @@ def comment_report(*, comment: Comment, reporter: str) -> bool:
             )
     except IntegrityError:
         return False
+    was_hidden = comment.hidden
     comment.refresh_from_db(fields=["report_count", "hidden"])
+    if comment.hidden and not was_hidden:
+        bump_public_version()  # the UPDATE sent no post_save: retire the cached tip pages
     return True
 
 
@@ -204,11 +208,13 @@ def comment_anonymise_author(*, user: User) -> int:
     Their email is erased; comments that were never published go. Returns how many stay.
     """
     Comment.objects.for_author(user).filter(~Q(status=Status.APPROVED)).delete()
-    return (
+    kept = (
         Comment.objects.for_author(user)
         .filter(status=Status.APPROVED)
         .update(user=None, name="Former member", email="", notify_on_reply=False, ip_hash="")
     )
+    bump_public_version()  # the UPDATE sent no post_save: retire the cached tip pages
+    return kept
 
 
 def _same_author(a: Comment, b: Comment) -> bool:

@@ -114,6 +114,8 @@ class SavedTipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     tip = factory.SubFactory(TipFactory)
+
+
 # --- comments
 from legs.models import CannedReply, Comment, Status  # noqa: E402
 
@@ -124,7 +126,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
 
-    tip = factory.SubFactory("tests.factories.TipFactory")
+    tip = factory.SubFactory(TipFactory)
     name = factory.Sequence(lambda n: f"Reader {n}")
     email = factory.Sequence(lambda n: f"reader{n}@example.com")
     body = "My legs feel heavy from the first mile. What should I try?"

@@ -18,6 +18,7 @@ from config.public_cache import cache_public_page
 from legs.forms.tips import TipFilterForm
 from legs.models import Cause, Fact, Phase, Question, SavedTip, Tip
 from legs.models.tips import group_by_phase
+from legs.views.comments import thread_context
 
 
 @require_GET
@@ -76,7 +77,7 @@ def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "facts": Fact.objects.select_related("source").for_tip(tip),
         "is_saved": tip.is_saved_by(request.user),
         "back_to": request.get_full_path(),
-    }
+    } | thread_context(request, tip)
     return render(request, "legs/tips/detail.html", context)
 
 

@@ -1,12 +1,19 @@
 """The thread on the tip page, the tips list's counts, and the demo threads."""
 
+import re
+import time
+
 import pytest
+from django.core import signing
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from legs import services
+from legs.forms.comments import TIME_TRAP_SALT
 from legs.models import Comment, Status, Tip
 from legs.models.comments import with_comment_counts
 from tests.factories import CommentFactory, ModeratorFactory, TipFactory
@@ -58,6 +65,7 @@ def make_comments(tip: Tip, total: int) -> None:
 
 
 def queries_for(client: Client, url: str) -> int:
+    cache.clear()  # count the page as rendered, not as served from the public page cache
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
@@ -75,7 +83,7 @@ def test_tip_page_query_count_is_the_same_with_3_and_300_comments(who, member):
     if who == "visitor-with-pending":
         post_comment(client, small)
         post_comment(client, large)
-    # N+1 guard: the thread is the count, the threads and one prefetch of all their replies.
+    # N+1 guard: the thread is two queries, the threads and one prefetch of all their replies.
     queries_for(client, small.get_absolute_url())  # warm the session and content types
     assert queries_for(client, small.get_absolute_url()) == queries_for(
         client, large.get_absolute_url()
@@ -142,3 +150,32 @@ def test_seed_demo_passwords_are_random_and_a_second_run_changes_nothing(capsys)
     second = run_seed(capsys)
     assert first["demo"] != second["demo"]
     assert first["coach"] != second["coach"]
+
+
+# --- the public page cache
+
+
+def time_token_on(html: str) -> float:
+    token = re.search(r'name="ts" value="([^"]+)"', html).group(1)
+    return signing.loads(token, salt=TIME_TRAP_SALT)
+
+
+def test_a_cached_tip_page_gives_every_visitor_a_fresh_time_trap(
+    monkeypatch, django_assert_num_queries
+):
+    tip = TipFactory()
+    Client().get(tip.get_absolute_url())
+    later = time.time() + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    with django_assert_num_queries(0):  # served from the public page cache
+        html = Client().get(tip.get_absolute_url()).content.decode()
+    # Else a bot served a page cached seconds ago would pass the trap at once.
+    assert time_token_on(html) == later
+
+
+def test_publishing_a_comment_retires_the_cached_tip_page():
+    tip = TipFactory()
+    comment = CommentFactory(tip=tip, status=Status.PENDING, body="Soon published")
+    assert "Soon published" not in Client().get(tip.get_absolute_url()).content.decode()
+    services.comment_moderate(comments=[comment], status=Status.APPROVED)
+    assert "Soon published" in Client().get(tip.get_absolute_url()).content.decode()

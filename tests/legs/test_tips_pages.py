@@ -85,9 +85,11 @@ def test_tip_page_shows_did_you_know_facts_its_own_first(client, catalogue):
     assert "Did you know?" in other
 
 
-def test_tip_page_leaves_an_empty_region_for_the_comment_thread(client, catalogue):
+def test_tip_page_holds_the_comment_thread_in_its_region(client, catalogue):
     html = page(client, "/tips/adjust-your-focus/")
-    assert '<section id="comments" aria-labelledby="comments-heading"></section>' in html
+    section = html[html.index('<section id="comments" aria-labelledby="comments-heading">') :]
+    assert '<h2 id="comments-heading"' in section
+    assert 'id="comment-form"' in section
 
 
 def test_herbal_gel_page_says_brand_claim_and_offers_nothing_to_buy(client, catalogue):
@@ -203,8 +205,9 @@ def test_script_in_catalogue_text_is_escaped_everywhere(client, db):
 
 
 # N+1 guard: a tip page runs the same queries whatever the size of the catalogue.
-DETAIL_QUERIES_VISITOR = 4  # tip + source, causes, related tips, facts
-DETAIL_QUERIES_MEMBER = 7  # + session, user, saved?
+# tip + source, causes, related tips, facts, comment threads, their replies
+DETAIL_QUERIES_VISITOR = 6
+DETAIL_QUERIES_MEMBER = 9  # + session, user, saved?
 
 
 @pytest.mark.parametrize("size", [16, 500])

@@ -67,3 +67,34 @@ EXPECTED: dict[str, Route] = {
     "cause_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.cause.slug}),
     "asked": Route(everyone(200)),
 }
+
+
+# --- comments
+def _comment_kwargs(world) -> dict[str, Any]:
+    """A public question on the world's tip, made on first use."""
+    from legs.models import Comment, Status
+
+    comment, _ = Comment.objects.get_or_create(
+        tip=world.tip,
+        parent=None,
+        defaults={"name": "Reader", "email": "r@example.com", "body": "Why?"},
+        status=Status.APPROVED,
+    )
+    return {"slug": world.tip.slug, "pk": comment.pk}
+
+
+def _unsubscribe_kwargs(world) -> dict[str, Any]:
+    from legs.models import Comment
+
+    return {"token": Comment.objects.get(pk=_comment_kwargs(world)["pk"]).unsubscribe_token()}
+
+
+EXPECTED |= {
+    "comment_post": Route(everyone(405), kwargs=lambda world: {"slug": world.tip.slug}, post=True),
+    "comment_check": Route(everyone(405), kwargs=lambda world: {"slug": world.tip.slug}, post=True),
+    "comment_reply": Route(everyone(200), kwargs=_comment_kwargs),
+    "comment_report": Route(everyone(405), kwargs=_comment_kwargs, post=True),
+    # The signed token is the key, and a mail program's RFC 8058 one-click POST carries no
+    # CSRF token: this POST is exempt on purpose (it can only switch reply emails off).
+    "comment_unsubscribe": Route(everyone(200), kwargs=_unsubscribe_kwargs),
+}
