@@ -163,7 +163,13 @@ def comment_check(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _reply_page(request: HttpRequest, tip: Tip, form: CommentForm) -> HttpResponse:
-    context = {"tip": tip, "parent": form.reply_to, "form": form}
+    # On its own page (no thread to redraw) the reply form posts plainly and comes back.
+    context = {
+        "tip": tip,
+        "parent": form.reply_to,
+        "form": form,
+        "plain_post": not wants_fragment(request),
+    }
     return render_page(request, "legs/comments/reply.html", context, fragment="reply_form")
 
 

@@ -17,6 +17,7 @@ from config.htmx import render_page, wants_fragment
 from config.public_cache import cache_public_page
 from legs.forms.tips import TipFilterForm
 from legs.models import Cause, Fact, Phase, Question, SavedTip, Tip
+from legs.models.comments import with_comment_counts
 from legs.models.tips import group_by_phase
 from legs.views.comments import thread_context
 
@@ -42,7 +43,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
     """
     form = TipFilterForm(request.GET)
     filters = form.valid_filters()
-    tips = Tip.objects.published().with_causes()
+    tips = with_comment_counts(Tip.objects.published().with_causes())
     if "phase" in filters:
         tips = tips.in_phase(filters["phase"])
     if "cause" in filters:

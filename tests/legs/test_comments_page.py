@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import User
 from legs import services
@@ -179,3 +180,25 @@ def test_publishing_a_comment_retires_the_cached_tip_page():
     assert "Soon published" not in Client().get(tip.get_absolute_url()).content.decode()
     services.comment_moderate(comments=[comment], status=Status.APPROVED)
     assert "Soon published" in Client().get(tip.get_absolute_url()).content.decode()
+
+
+# --- the tips list
+
+
+def test_tips_list_shows_each_tips_count_of_public_comments(client):
+    busy, quiet = TipFactory(title="Busy tip"), TipFactory(title="Quiet tip")
+    parent = CommentFactory(tip=busy)
+    CommentFactory(tip=busy, parent=parent)
+    CommentFactory(tip=busy, status=Status.PENDING)
+    html = client.get(reverse("tip_list")).content.decode()
+    assert f'href="{busy.get_absolute_url()}#comments">2 comments</a>' in html
+    assert f'href="{quiet.get_absolute_url()}#comments">0 comments</a>' in html
+
+
+def test_tips_list_query_count_is_the_same_with_3_and_300_comments():
+    small, large = TipFactory(), TipFactory()
+    make_comments(small, 3)
+    queries = queries_for(Client(), reverse("tip_list"))
+    make_comments(large, 300)
+    # N+1 guard: the counts are one subquery of the list's own query.
+    assert queries_for(Client(), reverse("tip_list")) == queries

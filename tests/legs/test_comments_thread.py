@@ -197,14 +197,18 @@ def test_reply_link_opens_the_form_in_place_with_htmx(client, tip):
     assert f'name="parent" value="{parent.pk}"' in html
     assert "Reply to Priya" in html
     assert 'name="notify_on_reply"' not in html
+    assert 'hx-target="#comment-thread"' in html
 
 
-def test_reply_link_without_js_is_a_reply_page(client, tip):
+def test_reply_link_without_js_is_a_reply_page_with_a_plain_form(client, tip):
     parent = CommentFactory(tip=tip, body="The question itself")
     html = client.get(reverse("comment_reply", args=[tip.slug, parent.pk])).content.decode()
     assert "<html" in html
     assert "The question itself" in html
     assert f'name="parent" value="{parent.pk}"' in html
+    # No thread on this page to redraw: the form posts and comes back to the tip.
+    assert f'id="reply-form-{parent.pk}" class="comment-form" method="post"' in html
+    assert 'hx-target="#comment-thread"' not in html
 
 
 @pytest.mark.parametrize(
