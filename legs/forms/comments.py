@@ -171,7 +171,7 @@ class CommentForm(forms.Form):
     def _answerable(self, value: str) -> Comment | None:
         """Only a public top-level comment on this same tip can be answered."""
         value = str(value).strip()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdecimal()):  # not "²", which int() refuses
             return None
         return (
             Comment.objects.approved().top_level().for_tip(self.tip).filter(pk=int(value)).first()

@@ -1,7 +1,8 @@
 """Comment threads under tips: reading, posting, replying in place, checking, reporting.
 
-The tip page shows a thread with one line in its view, `context |= thread_context(request, tip)`,
-and one in its template, `{% include "legs/comments/_thread.html" %}`.
+The tip page shows its thread with one addition to its view's context,
+`| thread_context(request, tip)`, and one line in its template,
+`{% include "legs/comments/_thread.html" %}`.
 """
 
 from __future__ import annotations

@@ -225,6 +225,12 @@ def test_reply_page_for_a_comment_that_cannot_be_answered_is_404(client, tip, ma
     assert client.get(reverse("comment_reply", args=[tip.slug, comment.pk])).status_code == 404
 
 
+def test_reply_and_report_with_an_absurd_id_are_404(client, tip):
+    huge = "9" * 30
+    assert client.get(f"/tips/{tip.slug}/comments/{huge}/reply/").status_code == 404
+    assert client.post(f"/tips/{tip.slug}/comments/{huge}/report/").status_code == 404
+
+
 def test_invalid_reply_without_js_comes_back_on_the_reply_page(client, tip):
     parent = CommentFactory(tip=tip, body="The question itself")
     response = post_comment(client, tip, parent=str(parent.pk), email="bad", body="My reply text")
