@@ -156,7 +156,7 @@ class AnswerInline(admin.TabularInline):
 
     def get_formset(
         self, request: HttpRequest, obj: TroubleshooterQuestion | None = None, **kwargs: Any
-    ):
+    ) -> type[BaseInlineFormSet]:
         formset = super().get_formset(request, obj, **kwargs)
         # Offer only this troubleshooter's questions as where an answer leads.
         field = formset.form.base_fields["next_question"]
@@ -167,9 +167,17 @@ class AnswerInline(admin.TabularInline):
         return formset
 
 
+class AnswerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: TroubleshooterAnswer) -> str:
+        # Many answers read alike ("No", "Yes"): name the question too.
+        return f"{obj.question.checklist}: {obj.question.text} → {obj.text}"
+
+
 class QuestionAdminForm(forms.ModelForm):
-    reached_from = forms.ModelChoiceField(
-        queryset=TroubleshooterAnswer.objects.select_related("question__checklist"),
+    reached_from = AnswerChoiceField(
+        queryset=TroubleshooterAnswer.objects.select_related("question__checklist").order_by(
+            "question__checklist__order", "question__order", "order", "pk"
+        ),
         required=False,
         label="Reached from",
         help_text=(
@@ -218,7 +226,9 @@ class TroubleshooterQuestionAdmin(admin.ModelAdmin):
             .annotate(answer_total=Count("answers"))
         )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: TroubleshooterQuestion | None = None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: TroubleshooterQuestion | None = None
+    ) -> list[str]:
         # Moving a question to another troubleshooter would strand the answers leading to it.
         return ["checklist"] if obj is not None else []
 
@@ -227,7 +237,11 @@ class TroubleshooterQuestionAdmin(admin.ModelAdmin):
         return obj.answer_total
 
     def save_related(
-        self, request: HttpRequest, form: forms.ModelForm, formsets, change: bool
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
     ) -> None:
         super().save_related(request, form, formsets, change)
         reached_from = form.cleaned_data.get("reached_from")
@@ -236,7 +250,9 @@ class TroubleshooterQuestionAdmin(admin.ModelAdmin):
                 next_question=form.instance, ends=False
             )
 
-    def get_deleted_objects(self, objs, request: HttpRequest):
+    def get_deleted_objects(
+        self, objs: Iterable[TroubleshooterQuestion], request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
         """Refuse a delete that would strand other questions (e.g. removing the first one)."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         doomed = {question.pk for question in objs}

@@ -28,6 +28,9 @@ class AnswerForm(forms.Form):
     )
 
     def __init__(self, *args: Any, question: TroubleshooterQuestion, **kwargs: Any) -> None:
+        # Ids unique to the question: htmx carries attributes over between elements of the same
+        # id when it swaps, which must not happen between two different questions' radios.
+        kwargs.setdefault("auto_id", f"id_{question.slug}_%s")
         super().__init__(*args, **kwargs)
         # The answers come from the troubleshooter already loaded: no query per form.
         self.answers = {answer.pk: answer for answer in question.answers.all()}

@@ -373,15 +373,15 @@ def graph_problems(
     problems: list[str] = []
     following: dict[Hashable, list[Hashable]] = {key: [] for key in labels}
     for edge in edges:
-        where = f"the answer “{edge.label}” to “{labels.get(edge.question, edge.question)}”"
+        where = f"answer “{edge.label}” to “{labels.get(edge.question, edge.question)}”"
         if edge.ends and edge.next is not None:
-            problems.append(f"{where} both ends the questions and leads on: pick one.")
+            problems.append(f"The {where} both ends the questions and leads on: pick one.")
         elif not edge.ends and edge.next is None:
             problems.append(
-                f"Dead end: {where} neither leads to a question nor ends the questions."
+                f"Dead end: the {where} neither leads to a question nor ends the questions."
             )
         elif edge.next is not None and edge.next not in labels:
-            problems.append(f"{where} leads to a question of another troubleshooter.")
+            problems.append(f"The {where} leads to a question of another troubleshooter.")
         elif edge.next is not None and edge.question in following:
             following[edge.question].append(edge.next)
     for key, label in labels.items():

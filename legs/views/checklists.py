@@ -76,13 +76,12 @@ class Progress:
                 run=run,
             )
         saved = request.session.get(SESSION_KEY, {}).get(str(checklist.pk), {})
-        finished = saved.get("finished")
         return cls(
             request,
             checklist,
             ticked={pk for pk in saved.get("ticked", []) if isinstance(pk, int)},
             answer_ids=[pk for pk in saved.get("answers", []) if isinstance(pk, int)],
-            finished=datetime.fromisoformat(finished) if isinstance(finished, str) else None,
+            finished=_parse_time(saved.get("finished")),
         )
 
     @property
@@ -144,6 +143,16 @@ class Progress:
             )
         else:
             self._save_session()
+
+
+def _parse_time(value: object) -> datetime | None:
+    """A session timestamp, or None for anything that is not one (never a 500 on odd data)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _get_checklist(slug: str, kind: str | None = None) -> Checklist:

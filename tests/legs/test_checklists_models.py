@@ -92,6 +92,26 @@ def test_a_checklist_may_not_take_the_slug_of_the_runs_page():
         ChecklistFactory.build(slug="runs").full_clean()
 
 
+def test_a_checklist_with_steps_cannot_become_a_troubleshooter():
+    step = ChecklistStepFactory()
+    step.checklist.kind = "troubleshooter"
+    with pytest.raises(ValidationError, match="has steps"):
+        step.checklist.full_clean()
+
+
+def test_a_troubleshooter_with_questions_cannot_become_a_checklist():
+    question = TroubleshooterQuestionFactory()
+    question.checklist.kind = "checklist"
+    with pytest.raises(ValidationError, match="has questions"):
+        question.checklist.full_clean()
+
+
+def test_an_answer_that_both_ends_and_leads_on_is_reported():
+    edges = [Edge(1, "a", 1, True)]
+    problems = graph_problems(start=1, labels={1: "First"}, edges=edges)
+    assert problems == ["The answer “a” to “First” both ends the questions and leads on: pick one."]
+
+
 def test_duration_is_shown_as_minutes_and_seconds():
     assert ChecklistStep(duration_seconds=30).duration_display == "0:30"
     assert ChecklistStep(duration_seconds=600).duration_display == "10:00"
@@ -194,7 +214,7 @@ def test_a_question_nothing_leads_to_is_reported():
 def test_a_link_out_of_the_troubleshooter_is_reported():
     edges = [Edge(1, "a", 99, False)]
     problems = graph_problems(start=1, labels={1: "First"}, edges=edges)
-    assert problems == ["the answer “a” to “First” leads to a question of another troubleshooter."]
+    assert problems == ["The answer “a” to “First” leads to a question of another troubleshooter."]
 
 
 # --- the content fixture

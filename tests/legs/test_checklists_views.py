@@ -378,8 +378,8 @@ def test_queries_per_page_and_per_tick_do_not_grow_with_the_checklist(
 ):
     """N+1 guard: steps come with their tips in one query, ticks are one set lookup.
 
-    Measured: page 6 queries (visitor) / 7 (member); HTMX tick 5 / 14 (a member's tick locks and
-    writes the run inside savepoints, each counted).
+    Measured: page 3 queries (visitor) / 6 (member); HTMX tick 7 / 14 (a member's tick locks
+    and writes the run inside savepoints, each counted).
     """
     if who == "member":
         client.force_login(member)
