@@ -9,7 +9,17 @@ class LegsConfig(AppConfig):
 
     # Models whose rows appear on the publicly cached pages. Cache invalidation, not domain
     # logic, so signals are the right tool: they catch the admin, fixtures and scripts alike.
-    PUBLIC_CONTENT = ("Source", "Cause", "Tip", "Question", "Fact")
+    PUBLIC_CONTENT = (
+        "Source",
+        "Cause",
+        "Tip",
+        "Question",
+        "Fact",
+        "Checklist",
+        "ChecklistStep",
+        "TroubleshooterQuestion",
+        "TroubleshooterAnswer",
+    )
 
     def ready(self) -> None:
         from config.public_cache import bump_public_version

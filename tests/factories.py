@@ -1,9 +1,27 @@
 """factory_boy factories for every model the tests build."""
 
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from legs.models import (
+    Cause,
+    Checklist,
+    ChecklistKind,
+    ChecklistRun,
+    ChecklistStep,
+    Evidence,
+    Fact,
+    Phase,
+    Question,
+    SavedTip,
+    Source,
+    Tip,
+    TroubleshooterAnswer,
+    TroubleshooterQuestion,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -30,9 +48,6 @@ class ModeratorFactory(UserFactory):
 
 
 # --- tips
-import datetime  # noqa: E402
-
-from legs.models import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip  # noqa: E402
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -114,3 +129,63 @@ class SavedTipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     tip = factory.SubFactory(TipFactory)
+
+
+# --- checklists
+
+
+class ChecklistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Checklist
+
+    slug = factory.Sequence(lambda n: f"checklist-{n}")
+    title = factory.Sequence(lambda n: f"Checklist {n}")
+    kind = ChecklistKind.CHECKLIST
+    summary = "Things to do."
+    order = factory.Sequence(int)
+
+
+class ChecklistStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistStep
+
+    checklist = factory.SubFactory(ChecklistFactory)
+    order = factory.Sequence(int)
+    text = factory.Sequence(lambda n: f"Step {n}")
+    why = "Because it helps."
+
+
+class TroubleshooterFactory(ChecklistFactory):
+    kind = ChecklistKind.TROUBLESHOOTER
+    slug = factory.Sequence(lambda n: f"troubleshooter-{n}")
+
+
+class TroubleshooterQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TroubleshooterQuestion
+
+    checklist = factory.SubFactory(TroubleshooterFactory)
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    order = factory.Sequence(int)
+
+
+class TroubleshooterAnswerFactory(factory.django.DjangoModelFactory):
+    """Ends the questions unless given a next_question (then ends=False is implied)."""
+
+    class Meta:
+        model = TroubleshooterAnswer
+
+    question = factory.SubFactory(TroubleshooterQuestionFactory)
+    text = factory.Sequence(lambda n: f"Answer {n}")
+    next_question = None
+    ends = factory.LazyAttribute(lambda o: o.next_question is None)
+    order = factory.Sequence(int)
+
+
+class ChecklistRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistRun
+
+    user = factory.SubFactory(UserFactory)
+    checklist = factory.SubFactory(ChecklistFactory)

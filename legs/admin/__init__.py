@@ -1,3 +1,6 @@
 """Admin registrations, one module per domain, imported here for Django's autodiscovery."""
 
-from . import tips  # noqa: F401
+from . import (
+    checklists,  # noqa: F401
+    tips,  # noqa: F401
+)

@@ -66,4 +66,31 @@ EXPECTED: dict[str, Route] = {
     "cause_list": Route(everyone(200)),
     "cause_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.cause.slug}),
     "asked": Route(everyone(200)),
+    # checklists
+    "checklist_list": Route(everyone(200)),
+    "checklist_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.checklist.slug}),
+    "checklist_tick": Route(
+        everyone(405),
+        kwargs=lambda world: {"slug": world.checklist.slug, "step_id": world.step.pk},
+        post=True,
+    ),
+    "checklist_finish": Route(
+        everyone(405), kwargs=lambda world: {"slug": world.checklist.slug}, post=True
+    ),
+    "checklist_restart": Route(
+        everyone(405), kwargs=lambda world: {"slug": world.checklist.slug}, post=True
+    ),
+    "troubleshooter_answer": Route(
+        everyone(405), kwargs=lambda world: {"slug": world.troubleshooter.slug}, post=True
+    ),
+    # Nothing answered yet: everyone is sent back to the first question.
+    "troubleshooter_result": Route(
+        everyone(REDIRECT), kwargs=lambda world: {"slug": world.troubleshooter.slug}
+    ),
+    "checklist_run_list": Route(members_only()),
+    "checklist_run_detail": Route(
+        members_only(owner=200, other=404),
+        kwargs=lambda world: {"pk": world.checklist_run.pk},
+        post=True,
+    ),
 }
