@@ -1,1 +1,3 @@
-"""Admin registrations, one module per domain, imported here so Django's autodiscovery finds them."""
+"""Admin registrations, one module per domain, imported here so autodiscovery finds them."""
+
+from . import diary  # noqa: F401
