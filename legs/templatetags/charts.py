@@ -308,15 +308,19 @@ def sleep_chart(points: Sequence[SleepPoint]) -> Chart:
     if short:
         parts.append(
             f"After under {SLEEP_TARGET_HOURS} hours, heaviness averaged "
-            f"{sum(short) / len(short):.1f} out of 10 ({len(short)} mornings)."
+            f"{sum(short) / len(short):.1f} out of 10 ({_mornings(len(short))})."
         )
     if enough:
         parts.append(
             f"After {SLEEP_TARGET_HOURS} hours or more, it averaged "
-            f"{sum(enough) / len(enough):.1f} ({len(enough)} mornings)."
+            f"{sum(enough) / len(enough):.1f} ({_mornings(len(enough))})."
         )
     chart.description = " ".join(parts)
     return chart
+
+
+def _mornings(count: int) -> str:
+    return f"{count} morning" if count == 1 else f"{count} mornings"
 
 
 def _range(low: float, high: float, step: float) -> list[float]:

@@ -224,7 +224,8 @@ def test_quick_add_by_htmx_returns_a_fresh_form_and_the_summary_out_of_band(memb
     assert '<div id="diary-summary" hx-swap-oob="true">' in page
     assert "8.00 km in 45:00" in page  # the new run in the recent entries
     assert '<svg class="chart"' in page
-    assert 'id="messages"' in page and "Run added" in page
+    assert 'id="messages"' in page
+    assert "Run added" in page
     assert Run.objects.filter(user=member).count() == 1
 
 
