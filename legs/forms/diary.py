@@ -306,7 +306,7 @@ class CheckInForm(DiaryEntryForm):
             "notes",
         ]
         labels = {
-            "rest_day": "Today is a rest day",
+            "rest_day": "A rest day (no running)",
             "iron_rich_meals": "Iron-rich meals today",
         }
         help_texts = {
