@@ -90,6 +90,10 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read (not CSV, unknown columns, too many rows)."""
 
 
+class RowProblem(Exception):
+    """One row cannot be imported; the message says why, in plain words."""
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int  # spreadsheet numbering: the header is row 1
@@ -319,10 +323,6 @@ def _parse(rows: Iterable[list[str]], names: list[str], reader: _RowReader) -> P
         elif isinstance(entry, Run):
             parsed.runs.append(entry)
     return parsed
-
-
-class RowProblem(Exception):
-    """One row cannot be imported; the message says why, in plain words."""
 
 
 def _form_problem(form: Any) -> RowProblem:
