@@ -1,6 +1,7 @@
 """factory_boy factories for every model the tests build."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from legs.models import (
     Cause,
+    CheckIn,
     Checklist,
     ChecklistKind,
     ChecklistRun,
@@ -16,12 +18,14 @@ from legs.models import (
     Fact,
     Phase,
     Question,
+    Run,
     SavedTip,
     Source,
     Tip,
     TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
+from legs.models.diary import member_today
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -189,3 +193,43 @@ class ChecklistRunFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     checklist = factory.SubFactory(ChecklistFactory)
+
+
+# --- diary
+
+
+def _yesterday(entry: object) -> datetime.date:
+    return member_today(entry.user) - datetime.timedelta(days=1)
+
+
+class RunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Run
+
+    user = factory.SubFactory(UserFactory)
+    date = factory.LazyAttribute(_yesterday)
+    distance_km = Decimal("5.000")
+    duration = datetime.timedelta(minutes=30)
+    kind = "easy"
+    surface = "road"
+    rpe = 4
+    leg_heaviness = 3
+    warm_up_minutes = 10
+    cool_down_minutes = 5
+    stretched_after = False
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    user = factory.SubFactory(UserFactory)
+    date = factory.LazyAttribute(_yesterday)
+    sleep_hours = Decimal("7.50")
+    leg_heaviness = 3
+    soreness = 3
+    fatigue = 3
+    stress = 3
+    rest_day = False
+    recovery_actions = factory.LazyFunction(list)
+    iron_rich_meals = 1

@@ -2,5 +2,6 @@
 
 from . import (
     checklists,  # noqa: F401
+    diary,  # noqa: F401
     tips,  # noqa: F401
 )

@@ -1,8 +1,4 @@
-from .tips import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip
-
-__all__ = ["Cause", "Evidence", "Fact", "Phase", "Question", "SavedTip", "Source", "Tip"]
-
-from .checklists import (  # noqa: E402 (checklists build on the catalogue above)
+from .checklists import (
     Checklist,
     ChecklistKind,
     ChecklistRun,
@@ -14,15 +10,27 @@ from .checklists import (  # noqa: E402 (checklists build on the catalogue above
     TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
+from .diary import CheckIn, Run
+from .tips import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip
 
-__all__ += [
+__all__ = [
+    "Cause",
+    "CheckIn",
     "Checklist",
     "ChecklistKind",
     "ChecklistRun",
     "ChecklistRunAnswer",
     "ChecklistRunStep",
     "ChecklistStep",
+    "Evidence",
+    "Fact",
+    "Phase",
+    "Question",
+    "Run",
+    "SavedTip",
+    "Source",
     "StepKind",
+    "Tip",
     "Triage",
     "TroubleshooterAnswer",
     "TroubleshooterQuestion",

@@ -4,7 +4,13 @@ import pytest
 from django.core.management import call_command
 
 from legs.models import Cause, Checklist, Tip
-from tests.factories import ChecklistRunFactory, ModeratorFactory, UserFactory
+from tests.factories import (
+    CheckInFactory,
+    ChecklistRunFactory,
+    ModeratorFactory,
+    RunFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -23,6 +29,8 @@ def world(db):
         step=checklist.steps.first(),
         troubleshooter=Checklist.objects.get(slug="heavy-legs"),
         checklist_run=ChecklistRunFactory(user=owner, checklist=checklist),
+        run=RunFactory(user=owner),
+        checkin=CheckInFactory(user=owner),
     )
 
 
