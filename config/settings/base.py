@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,6 +167,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Log-in throttling: this many failures per username or per IP inside the window lock it.
 LOGIN_FAILURE_LIMIT = 10
 LOGIN_FAILURE_WINDOW = 15 * 60
+# Sign-up and password-reset attempts per IP and per email address inside the window.
+SIGNUP_LIMIT = 10
+SIGNUP_WINDOW = 60 * 60
+PASSWORD_RESET_LIMIT = 5
+PASSWORD_RESET_WINDOW = 60 * 60
 
 LOGGING = {
     "version": 1,
