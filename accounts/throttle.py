@@ -56,6 +56,13 @@ class Throttle:
             except ValueError:  # expired between add and incr
                 cache.set(key, 1, timeout=self.window + BUCKET_SECONDS)
 
+    def allow(self, *identities: str) -> bool:
+        """Count one attempt unless an identity is already at its limit; False when refused."""
+        if self.is_limited(*identities):
+            return False
+        self.hit(*identities)
+        return True
+
     def clear(self, *identities: str) -> None:
         for identity in identities:
             cache.delete_many(self._keys(identity, time.time()))
@@ -63,3 +70,11 @@ class Throttle:
 
 def login_throttle() -> Throttle:
     return Throttle("login", settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_WINDOW)
+
+
+def signup_throttle() -> Throttle:
+    return Throttle("signup", settings.SIGNUP_LIMIT, settings.SIGNUP_WINDOW)
+
+
+def password_reset_throttle() -> Throttle:
+    return Throttle("password-reset", settings.PASSWORD_RESET_LIMIT, settings.PASSWORD_RESET_WINDOW)

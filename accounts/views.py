@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import LoginView, PasswordResetView
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import LoginForm, ProfileForm, SignUpForm
+from .forms import AccountDeleteForm, LoginForm, ProfileForm, SignUpForm
+from .services import account_delete as delete_account
+from .services import account_export as export_account
+from .throttle import client_ip, password_reset_throttle, signup_throttle
 
 
 class ThrottledLoginView(LoginView):
@@ -32,17 +36,42 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+FLOOD_MESSAGE = "Too many attempts from here in a short time. Please wait an hour and try again."
+
+
+def _identities(request: HttpRequest, field: str) -> tuple[str, str]:
+    return f"ip:{client_ip(request)}", f"{field}:{request.POST.get(field, '')[:254]}"
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("profile")
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
-        messages.success(request, f"Welcome, {user.username}! Your account is ready.")
-        return redirect(_safe_next(request) or "profile")
-    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+    context = {"form": form, "next": _safe_next(request)}
+    if request.method == "POST":
+        if not signup_throttle().allow(*_identities(request, "email")):
+            form.is_valid()
+            form.add_error(None, FLOOD_MESSAGE)
+            return render(request, "registration/signup.html", context, status=429)
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
+            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            return redirect(_safe_next(request) or "profile")
+    return render(request, "registration/signup.html", context)
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """The same answer for known and unknown addresses, and a limit on floods of either."""
+
+    def post(self, request, *args, **kwargs):
+        if not password_reset_throttle().allow(*_identities(request, "email")):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, FLOOD_MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 @login_required
@@ -54,3 +83,27 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_GET
+def account_export(request: HttpRequest) -> JsonResponse:
+    """All of the member's data as one JSON download."""
+    response = JsonResponse(export_account(user=request.user), json_dumps_params={"indent": 2})
+    filename = f"lighter-legs-{request.user.username}-data.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """GET explains what goes; POST with the right password deletes and logs out."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        delete_account(user=request.user)
+        logout(request)
+        messages.success(request, "Your account and everything in it have been deleted.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -9,7 +9,18 @@ class LegsConfig(AppConfig):
 
     # Models whose rows appear on the publicly cached pages. Cache invalidation, not domain
     # logic, so signals are the right tool: they catch the admin, fixtures and scripts alike.
-    PUBLIC_CONTENT = ("Source", "Cause", "Tip", "Question", "Fact", "Comment")
+    PUBLIC_CONTENT = (
+        "Source",
+        "Cause",
+        "Tip",
+        "Question",
+        "Fact",
+        "Checklist",
+        "ChecklistStep",
+        "TroubleshooterQuestion",
+        "TroubleshooterAnswer",
+        "Comment",
+    )
 
     def ready(self) -> None:
         from config.public_cache import FRESH_FIELDS, bump_public_version

@@ -9,7 +9,9 @@ No Django in here. Entries are duck-typed (model instances, dataclasses or Simpl
 
 Inputs may come in any order and may be empty. ``build_insights`` runs every rule and returns the
 insights that apply, most severe first. Every rule is ``rule_xxx(*, runs, checkins, today)`` and
-returns one ``Insight`` or ``None``; its thresholds are the module-level constants below.
+returns one ``Insight`` or ``None``; its thresholds are the module-level constants below. The
+rules that quote distances (``DISTANCE_RULES``) also take ``unit`` ("km" or "mi", default "km"),
+so a member who prefers miles reads miles.
 
 Window: no rule looks further back than ``WINDOW_DAYS`` (84 days = 12 weeks, the span of the
 diary charts), so the views fetch only entries with ``date > today - WINDOW_DAYS``. The deepest
@@ -107,6 +109,10 @@ HEAVINESS_DIFFERENCE = 1.0  # our choice: a difference under 1 point on 0-10 is 
 # "Your heavy-leg days usually follow..." comparisons.
 MIN_ENTRIES_PER_SIDE = 5  # our choice: entries needed on each side before comparing
 HIGH_LOAD_FACTOR = 1.3  # our choice: a week above 1.3 x your median week (top of the sweet spot)
+
+# Distances are kept in km; a member who prefers miles reads them converted (the same factor as
+# accounts.models.KM_PER_MILE, repeated so this module stays free of Django).
+KM_PER_MILE = 1.609344
 
 # Float sums of Decimal distances drift (22.0 / 20.0 - 1 == 0.10000000000000009): a rule that
 # fires "above 10%" must stay quiet at exactly 10%.
@@ -237,7 +243,9 @@ def running_streak(runs: Runs, checkins: CheckIns, today: date) -> int:
 # Rules.
 
 
-def rule_weekly_distance_increase(*, runs: Runs, checkins: CheckIns, today: date) -> Insight | None:
+def rule_weekly_distance_increase(
+    *, runs: Runs, checkins: CheckIns, today: date, unit: str = "km"
+) -> Insight | None:
     """Note when the last 7 days' distance is more than 10% above the week before's."""
     runs = list(runs)
     now = _distance(runs, today - timedelta(6), today)
@@ -251,9 +259,10 @@ def rule_weekly_distance_increase(*, runs: Runs, checkins: CheckIns, today: date
         level=Level.NOTE,
         title="Distance up this week",
         text=(
-            f"You ran {now:.1f} km in the last 7 days, {change:.0%} more than the {before:.1f} km "
-            "of the week before. A common guideline says to add no more than about 10% a week; "
-            "the evidence for that exact number is weak, but quick rises in distance are "
+            f"You ran {_distance_text(now, unit)} in the last 7 days, {change:.0%} more than the "
+            f"{_distance_text(before, unit)} of the week before. A common guideline says to add "
+            "no more than about 10% a week; the evidence for that exact number is weak, but "
+            "quick rises in distance are "
             "associated with heavier legs. You might keep next week about the same."
         ),
         tip_slug=TIP_AVOID_OVERTRAINING,
@@ -262,7 +271,7 @@ def rule_weekly_distance_increase(*, runs: Runs, checkins: CheckIns, today: date
 
 
 def rule_two_week_distance_increase(
-    *, runs: Runs, checkins: CheckIns, today: date
+    *, runs: Runs, checkins: CheckIns, today: date, unit: str = "km"
 ) -> Insight | None:
     """Warn when the last 7 days' distance is more than 30% above that of 14-20 days ago."""
     runs = list(runs)
@@ -277,17 +286,19 @@ def rule_two_week_distance_increase(
         level=Level.WARNING,
         title="Big jump in distance over two weeks",
         text=(
-            f"You ran {now:.1f} km in the last 7 days, {change:.0%} more than the {before:.1f} km "
-            "you ran two weeks earlier (14 to 20 days ago). In a study of new runners, rises of "
-            "more than 30% over two weeks were associated with more running injuries. Consider "
-            "holding your distance steady for a week or two."
+            f"You ran {_distance_text(now, unit)} in the last 7 days, {change:.0%} more than the "
+            f"{_distance_text(before, unit)} you ran two weeks earlier (14 to 20 days ago). In a "
+            "study of new runners, rises of more than 30% over two weeks were associated with "
+            "more running injuries. Consider holding your distance steady for a week or two."
         ),
         tip_slug=TIP_AVOID_OVERTRAINING,
         basis=f"Based on {_plural(count, 'run')} over the last 21 days.",
     )
 
 
-def rule_long_run_jump(*, runs: Runs, checkins: CheckIns, today: date) -> Insight | None:
+def rule_long_run_jump(
+    *, runs: Runs, checkins: CheckIns, today: date, unit: str = "km"
+) -> Insight | None:
     """Warn when a run of the last 7 days was more than 10% longer than the longest run of the
     30 days before it (the most recent such run is reported)."""
     runs = list(runs)
@@ -304,8 +315,9 @@ def rule_long_run_jump(*, runs: Runs, checkins: CheckIns, today: date) -> Insigh
                 level=Level.WARNING,
                 title="A much longer run than usual",
                 text=(
-                    f"Your {_km(run):.1f} km run on {_day(run.date)} was {change:.0%} longer than "
-                    f"your longest run in the 30 days before it ({longest:.1f} km). A single run "
+                    f"Your {_distance_text(_km(run), unit)} run on {_day(run.date)} was "
+                    f"{change:.0%} longer than your longest run in the 30 days before it "
+                    f"({_distance_text(longest, unit)}). A single run "
                     "more than 10% longer than your recent longest is associated with a higher "
                     "risk of injury. You might build up your longest run more gradually."
                 ),
@@ -721,11 +733,26 @@ RULES: Sequence[Callable[..., Insight | None]] = (
 )
 
 
-def build_insights(*, runs: Runs, checkins: CheckIns, today: date) -> list[Insight]:
-    """Run every rule; return the insights that apply, most severe first (then in RULES order)."""
+DISTANCE_RULES = frozenset(
+    {rule_weekly_distance_increase, rule_two_week_distance_increase, rule_long_run_jump}
+)
+
+
+def build_insights(
+    *, runs: Runs, checkins: CheckIns, today: date, unit: str = "km"
+) -> list[Insight]:
+    """Run every rule; return the insights that apply, most severe first (then in RULES order).
+
+    `unit` ("km" or "mi") is the member's preferred unit for the distances quoted in the text.
+    """
     runs = [run for run in runs if run.date <= today]
     checkins = [checkin for checkin in checkins if checkin.date <= today]
-    found = [rule(runs=runs, checkins=checkins, today=today) for rule in RULES]
+    found = [
+        rule(runs=runs, checkins=checkins, today=today, unit=unit)
+        if rule in DISTANCE_RULES
+        else rule(runs=runs, checkins=checkins, today=today)
+        for rule in RULES
+    ]
     return sorted(
         (insight for insight in found if insight is not None),
         key=lambda insight: SEVERITY.index(insight.level),
@@ -749,6 +776,13 @@ def _between(entries: Iterable[_Entry], start: date, end: date) -> list[_Entry]:
 
 def _km(run: RunLike) -> float:
     return float(run.distance_km or 0)
+
+
+def _distance_text(km: float, unit: str) -> str:
+    """Kilometres written in the member's unit, e.g. "24.0 km" or "14.9 mi"."""
+    if unit == "mi":
+        return f"{km / KM_PER_MILE:.1f} mi"
+    return f"{km:.1f} km"
 
 
 def _distance(runs: Runs, start: date, end: date) -> float:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import comments, tips
+from .views import checklists, comments, diary, tips
 
 urlpatterns = [
     path("", tips.home, name="home"),
@@ -12,6 +12,41 @@ urlpatterns = [
     path("causes/", tips.cause_list, name="cause_list"),
     path("causes/<slug:slug>/", tips.cause_detail, name="cause_detail"),
     path("asked/", tips.asked, name="asked"),
+    # checklists ("runs/" before "<slug>/": it is a page, not a checklist)
+    path("checklists/", checklists.checklist_list, name="checklist_list"),
+    path("checklists/runs/", checklists.checklist_run_list, name="checklist_run_list"),
+    path("checklists/runs/<int:pk>/", checklists.checklist_run_detail, name="checklist_run_detail"),
+    path("checklists/<slug:slug>/", checklists.checklist_detail, name="checklist_detail"),
+    path(
+        "checklists/<slug:slug>/steps/<int:step_id>/",
+        checklists.checklist_tick,
+        name="checklist_tick",
+    ),
+    path("checklists/<slug:slug>/finish/", checklists.checklist_finish, name="checklist_finish"),
+    path("checklists/<slug:slug>/restart/", checklists.checklist_restart, name="checklist_restart"),
+    path(
+        "checklists/<slug:slug>/answer/",
+        checklists.troubleshooter_answer,
+        name="troubleshooter_answer",
+    ),
+    path(
+        "checklists/<slug:slug>/result/",
+        checklists.troubleshooter_result,
+        name="troubleshooter_result",
+    ),
+    # --- diary
+    path("diary/", diary.dashboard, name="diary"),
+    path("diary/runs/", diary.run_list, name="run_list"),
+    path("diary/runs/new/", diary.run_create, name="run_create"),
+    path("diary/runs/<int:pk>/edit/", diary.run_edit, name="run_edit"),
+    path("diary/runs/<int:pk>/delete/", diary.run_delete, name="run_delete"),
+    path("diary/checkins/", diary.checkin_list, name="checkin_list"),
+    path("diary/checkins/new/", diary.checkin_create, name="checkin_create"),
+    path("diary/checkins/<int:pk>/edit/", diary.checkin_edit, name="checkin_edit"),
+    path("diary/checkins/<int:pk>/delete/", diary.checkin_delete, name="checkin_delete"),
+    path("diary/export/", diary.diary_export, name="diary_export"),
+    path("diary/import/", diary.diary_import_view, name="diary_import"),
+    # --- comments
     path("tips/<slug:slug>/comments/", comments.comment_post, name="comment_post"),
     path("tips/<slug:slug>/comments/check/", comments.comment_check, name="comment_check"),
     path("tips/<slug:slug>/comments/<int:pk>/reply/", comments.comment_reply, name="comment_reply"),

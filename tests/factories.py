@@ -1,9 +1,34 @@
 """factory_boy factories for every model the tests build."""
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from legs.models import (
+    CannedReply,
+    Cause,
+    CheckIn,
+    Checklist,
+    ChecklistKind,
+    ChecklistRun,
+    ChecklistStep,
+    Comment,
+    Evidence,
+    Fact,
+    Phase,
+    Question,
+    Run,
+    SavedTip,
+    Source,
+    Status,
+    Tip,
+    TroubleshooterAnswer,
+    TroubleshooterQuestion,
+)
+from legs.models.diary import member_today
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -30,9 +55,6 @@ class ModeratorFactory(UserFactory):
 
 
 # --- tips
-import datetime  # noqa: E402
-
-from legs.models import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip  # noqa: E402
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -116,8 +138,107 @@ class SavedTipFactory(factory.django.DjangoModelFactory):
     tip = factory.SubFactory(TipFactory)
 
 
+# --- checklists
+
+
+class ChecklistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Checklist
+
+    slug = factory.Sequence(lambda n: f"checklist-{n}")
+    title = factory.Sequence(lambda n: f"Checklist {n}")
+    kind = ChecklistKind.CHECKLIST
+    summary = "Things to do."
+    order = factory.Sequence(int)
+
+
+class ChecklistStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistStep
+
+    checklist = factory.SubFactory(ChecklistFactory)
+    order = factory.Sequence(int)
+    text = factory.Sequence(lambda n: f"Step {n}")
+    why = "Because it helps."
+
+
+class TroubleshooterFactory(ChecklistFactory):
+    kind = ChecklistKind.TROUBLESHOOTER
+    slug = factory.Sequence(lambda n: f"troubleshooter-{n}")
+
+
+class TroubleshooterQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TroubleshooterQuestion
+
+    checklist = factory.SubFactory(TroubleshooterFactory)
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    order = factory.Sequence(int)
+
+
+class TroubleshooterAnswerFactory(factory.django.DjangoModelFactory):
+    """Ends the questions unless given a next_question (then ends=False is implied)."""
+
+    class Meta:
+        model = TroubleshooterAnswer
+
+    question = factory.SubFactory(TroubleshooterQuestionFactory)
+    text = factory.Sequence(lambda n: f"Answer {n}")
+    next_question = None
+    ends = factory.LazyAttribute(lambda o: o.next_question is None)
+    order = factory.Sequence(int)
+
+
+class ChecklistRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistRun
+
+    user = factory.SubFactory(UserFactory)
+    checklist = factory.SubFactory(ChecklistFactory)
+
+
+# --- diary
+
+
+def _yesterday(entry: object) -> datetime.date:
+    return member_today(entry.user) - datetime.timedelta(days=1)
+
+
+class RunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Run
+
+    user = factory.SubFactory(UserFactory)
+    date = factory.LazyAttribute(_yesterday)
+    distance_km = Decimal("5.000")
+    duration = datetime.timedelta(minutes=30)
+    kind = "easy"
+    surface = "road"
+    rpe = 4
+    leg_heaviness = 3
+    warm_up_minutes = 10
+    cool_down_minutes = 5
+    stretched_after = False
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    user = factory.SubFactory(UserFactory)
+    date = factory.LazyAttribute(_yesterday)
+    sleep_hours = Decimal("7.50")
+    leg_heaviness = 3
+    soreness = 3
+    fatigue = 3
+    stress = 3
+    rest_day = False
+    recovery_actions = factory.LazyFunction(list)
+    iron_rich_meals = 1
+
+
 # --- comments
-from legs.models import CannedReply, Comment, Status  # noqa: E402
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

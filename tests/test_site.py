@@ -1,6 +1,13 @@
 import pytest
-from django.db import DatabaseError
+from django.contrib import messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.db import DatabaseError, OperationalError
+from django.db.backends.utils import CursorWrapper
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
+
+from config.middleware import HtmxLoginRedirectMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +21,6 @@ def test_healthz_answers_ok_when_the_database_answers(client):
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
-    from django.db.backends.utils import CursorWrapper
-
     def broken(self, sql, params=None):
         raise DatabaseError("connection refused")
 
@@ -68,17 +73,9 @@ def test_htmx_request_needing_login_gets_hx_redirect(client):
 
 
 def test_htmx_responses_carry_pending_messages_out_of_band(member_client, settings):
-    from django.contrib import messages
-    from django.http import HttpResponse
-    from django.test import RequestFactory
-
-    from config.middleware import HtmxLoginRedirectMiddleware
-
     request = RequestFactory().get("/", headers={"HX-Request": "true"})
     request.htmx = True
     request.session = member_client.session
-    from django.contrib.messages.storage.fallback import FallbackStorage
-
     request._messages = FallbackStorage(request)
     messages.success(request, "Saved your run.")
     response = HtmxLoginRedirectMiddleware(lambda r: HttpResponse("<p>fragment</p>"))(request)
@@ -93,3 +90,14 @@ def test_every_response_carries_a_request_id_and_keeps_a_sane_incoming_one(clien
     assert response["X-Request-ID"] == "lb-1234"
     response = client.get(reverse("home"), headers={"X-Request-ID": "<script>"})
     assert response["X-Request-ID"] != "<script>"
+
+
+def test_pages_answer_503_with_the_site_page_while_the_database_is_down(client, monkeypatch):
+    def refused(self, sql, params=None):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refused)
+    response = client.get(reverse("tip_list"))
+    assert response.status_code == 503
+    assert "We are down for a moment" in response.content.decode()
+    assert response["Retry-After"] == "30"

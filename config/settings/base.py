@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "profile"
+LOGIN_REDIRECT_URL = "diary"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -166,6 +167,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Log-in throttling: this many failures per username or per IP inside the window lock it.
 LOGIN_FAILURE_LIMIT = 10
 LOGIN_FAILURE_WINDOW = 15 * 60
+# Sign-up and password-reset attempts per IP and per email address inside the window.
+SIGNUP_LIMIT = 10
+SIGNUP_WINDOW = 60 * 60
+PASSWORD_RESET_LIMIT = 5
+PASSWORD_RESET_WINDOW = 60 * 60
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,43 @@
+from .checklists import (
+    Checklist,
+    ChecklistKind,
+    ChecklistRun,
+    ChecklistRunAnswer,
+    ChecklistRunStep,
+    ChecklistStep,
+    StepKind,
+    Triage,
+    TroubleshooterAnswer,
+    TroubleshooterQuestion,
+)
 from .comments import CannedReply, Comment, CommentReport, DisallowedWord, Status
+from .diary import CheckIn, Run
 from .tips import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip
 
-__all__ = ["Cause", "Evidence", "Fact", "Phase", "Question", "SavedTip", "Source", "Tip"]
-__all__ += ["CannedReply", "Comment", "CommentReport", "DisallowedWord", "Status"]
+__all__ = [
+    "CannedReply",
+    "Cause",
+    "CheckIn",
+    "Checklist",
+    "ChecklistKind",
+    "ChecklistRun",
+    "ChecklistRunAnswer",
+    "ChecklistRunStep",
+    "ChecklistStep",
+    "Comment",
+    "CommentReport",
+    "DisallowedWord",
+    "Evidence",
+    "Fact",
+    "Phase",
+    "Question",
+    "Run",
+    "SavedTip",
+    "Source",
+    "Status",
+    "StepKind",
+    "Tip",
+    "Triage",
+    "TroubleshooterAnswer",
+    "TroubleshooterQuestion",
+]

@@ -299,6 +299,12 @@ class CannedReply(models.Model):
         return self.title
 
 
+def comments_json(user: User) -> list[dict]:
+    """The member's comments for "My data", oldest first."""
+    comments = Comment.objects.for_author(user).select_related("tip").order_by("created", "pk")
+    return [comment.as_export() for comment in comments]
+
+
 def with_comment_counts(tips: TipQuerySet) -> TipQuerySet:
     """Annotate each tip with `comment_count`, its public comments (replies included).
 

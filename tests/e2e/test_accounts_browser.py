@@ -25,4 +25,5 @@ def test_visitor_signs_up_then_logs_in_through_the_real_forms(page):
     page.locator("#id_username").fill("browser@example.com")
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    # Logging in lands on the diary (LOGIN_REDIRECT_URL).
+    expect(page.get_by_role("heading", name="Your diary", level=1)).to_be_visible()

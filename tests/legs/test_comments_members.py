@@ -1,16 +1,18 @@
-"""What the accounts side will call: a member's comments in "My data", and account deletion."""
+"""A member's comments in "My data", and what deleting the account leaves behind."""
+
+import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from legs import services
 from legs.models import Comment, Status
-from tests.factories import CommentFactory, ReplyFactory, UserFactory
+from tests.factories import PASSWORD, CommentFactory, ReplyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymising_an_author_keeps_published_comments_as_former_member(member):
+def test_deleting_an_account_keeps_its_published_comments_as_former_member(member_client, member):
     kept = CommentFactory(
         user=member, name=member.public_name, email=member.email, notify_on_reply=True
     )
@@ -19,35 +21,33 @@ def test_anonymising_an_author_keeps_published_comments_as_former_member(member)
     CommentFactory(user=member, status=Status.SPAM, body="Spam")
     other = CommentFactory(user=UserFactory(), body="Another member's")
 
-    assert services.comment_anonymise_author(user=member) == 1
+    response = member_client.post(reverse("account_delete"), {"password": PASSWORD})
+    assert response.status_code == 302
 
     kept.refresh_from_db()
-    assert (kept.user, kept.name, kept.email, kept.notify_on_reply) == (
-        None,
-        "Former member",
-        "",
-        False,
-    )
+    assert (kept.user, kept.name, kept.email) == (None, "Former member", "")
+    assert not kept.notify_on_reply
     assert not Comment.objects.filter(body__in=["Never published", "Spam"]).exists()
     assert Comment.objects.filter(body="Someone else's reply").exists()
     assert Comment.objects.get(pk=other.pk).user is not None
     html = Client().get(kept.tip.get_absolute_url()).content.decode()
     assert "Former member" in html
-    assert member.public_name not in html
+    assert f">{member.public_name}</strong>" not in html
 
 
-def test_deleting_a_user_leaves_their_comments_in_place(member):
-    comment = CommentFactory(user=member)
-    member.delete()
+def test_a_wrong_password_leaves_the_comments_alone(member_client, member):
+    comment = CommentFactory(user=member, name=member.public_name)
+    member_client.post(reverse("account_delete"), {"password": "not-it"})
     comment.refresh_from_db()
-    assert comment.user is None
+    assert comment.user == member
 
 
-def test_a_members_comments_export_as_plain_data(member):
+def test_my_data_export_holds_the_members_comments_and_no_one_elses(member_client, member):
     question = CommentFactory(user=member, body="Mine", notify_on_reply=True)
+    reply = ReplyFactory(parent=question, user=member, body="My follow-up")
     CommentFactory(body="Not mine")
-    rows = [c.as_export() for c in Comment.objects.for_author(member).select_related("tip")]
-    assert rows == [
+    data = json.loads(member_client.get(reverse("account_export")).content)
+    assert data["comments"] == [
         {
             "tip": question.tip.slug,
             "reply_to": None,
@@ -57,5 +57,15 @@ def test_a_members_comments_export_as_plain_data(member):
             "created": question.created.isoformat(),
             "status": "approved",
             "notify_on_reply": True,
-        }
+        },
+        {
+            "tip": question.tip.slug,
+            "reply_to": question.pk,
+            "id": reply.pk,
+            "name": reply.name,
+            "body": "My follow-up",
+            "created": reply.created.isoformat(),
+            "status": "approved",
+            "notify_on_reply": False,
+        },
     ]

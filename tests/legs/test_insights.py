@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -774,3 +775,32 @@ def test_tip_slugs_are_published_tips_in_the_catalogue() -> None:
         if item["model"] == "legs.tip" and item["fields"].get("is_published", True)
     }
     assert set(insights.TIP_SLUGS) <= tips
+
+
+# Distances in the member's unit.
+
+
+def test_distance_insights_quote_miles_for_a_member_who_prefers_miles() -> None:
+    runs = [run(0, km=24.0), run(9, km=20.0)]
+    insight = insights.rule_weekly_distance_increase(runs=runs, checkins=[], today=TODAY, unit="mi")
+    assert insight is not None
+    assert "14.9 mi" in insight.text
+    assert "12.4 mi" in insight.text
+    assert " km" not in insight.text
+
+
+def test_build_insights_passes_the_unit_to_every_rule_that_quotes_a_distance() -> None:
+    runs = [run(0, km=30), run(3, km=10), run(9, km=10), run(17, km=10)]
+    texts = [i.text for i in build_insights(runs=runs, checkins=[], today=TODAY, unit="mi")]
+    distance_texts = [
+        i.text for i in build_insights(runs=runs, checkins=[], today=TODAY) if " km" in i.text
+    ]
+    assert len(distance_texts) == 3
+    assert not any(" km" in text for text in texts)
+    assert sum(bool(re.search(r"\d mi\b", text)) for text in texts) == 3
+
+
+def test_the_mile_factor_matches_the_accounts_one() -> None:
+    from accounts.models import KM_PER_MILE
+
+    assert insights.KM_PER_MILE == KM_PER_MILE

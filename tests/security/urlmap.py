@@ -50,6 +50,8 @@ EXPECTED: dict[str, Route] = {
     "logout": Route(everyone(405), post=True),
     "profile": Route(members_only(), post=True),
     "password_change": Route(members_only(), post=True),
+    "account_export": Route(members_only()),
+    "account_delete": Route(members_only(), post=True),
     "password_change_done": Route(members_only()),
     "password_reset": Route(everyone(200), post=True),
     "password_reset_done": Route(everyone(200)),
@@ -66,6 +68,57 @@ EXPECTED: dict[str, Route] = {
     "cause_list": Route(everyone(200)),
     "cause_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.cause.slug}),
     "asked": Route(everyone(200)),
+    # diary: another member's entries are 404, like ids that do not exist
+    "diary": Route(members_only(), post=True),
+    "run_list": Route(members_only()),
+    "run_create": Route(members_only(), post=True),
+    "run_edit": Route(
+        members_only(owner=200, other=404), kwargs=lambda world: {"pk": world.run.pk}, post=True
+    ),
+    "run_delete": Route(
+        members_only(owner=200, other=404), kwargs=lambda world: {"pk": world.run.pk}, post=True
+    ),
+    "checkin_list": Route(members_only()),
+    "checkin_create": Route(members_only(), post=True),
+    "checkin_edit": Route(
+        members_only(owner=200, other=404),
+        kwargs=lambda world: {"pk": world.checkin.pk},
+        post=True,
+    ),
+    "checkin_delete": Route(
+        members_only(owner=200, other=404),
+        kwargs=lambda world: {"pk": world.checkin.pk},
+        post=True,
+    ),
+    "diary_export": Route(members_only()),
+    "diary_import": Route(members_only(), post=True),
+    # checklists
+    "checklist_list": Route(everyone(200)),
+    "checklist_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.checklist.slug}),
+    "checklist_tick": Route(
+        everyone(405),
+        kwargs=lambda world: {"slug": world.checklist.slug, "step_id": world.step.pk},
+        post=True,
+    ),
+    "checklist_finish": Route(
+        everyone(405), kwargs=lambda world: {"slug": world.checklist.slug}, post=True
+    ),
+    "checklist_restart": Route(
+        everyone(405), kwargs=lambda world: {"slug": world.checklist.slug}, post=True
+    ),
+    "troubleshooter_answer": Route(
+        everyone(405), kwargs=lambda world: {"slug": world.troubleshooter.slug}, post=True
+    ),
+    # Nothing answered yet: everyone is sent back to the first question.
+    "troubleshooter_result": Route(
+        everyone(REDIRECT), kwargs=lambda world: {"slug": world.troubleshooter.slug}
+    ),
+    "checklist_run_list": Route(members_only()),
+    "checklist_run_detail": Route(
+        members_only(owner=200, other=404),
+        kwargs=lambda world: {"pk": world.checklist_run.pk},
+        post=True,
+    ),
 }
 
 

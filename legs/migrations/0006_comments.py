@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legs', '0003_fold_search_columns'),
+        ('legs', '0005_diary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,400 @@
+"""Forms for the diary. The owner is never a field: views (and the CSV import) set it.
+
+Distances are typed in the member's unit and cleaned to kilometres; durations accept
+``hh:mm:ss``, ``mm:ss`` or plain minutes. The same forms validate every row of an imported CSV,
+so a rule lives here once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator
+
+from accounts.models import KM_PER_MILE, Units, User
+from legs.models.diary import (
+    EARLIEST_DATE,
+    MAX_DISTANCE_KM,
+    MAX_DURATION,
+    MAX_EXTRA_MINUTES,
+    MAX_IRON_RICH_MEALS,
+    MAX_SLEEP_HOURS,
+    MAX_WATER_ML,
+    CheckIn,
+    RecoveryAction,
+    Run,
+    km_from,
+    km_to,
+    member_today,
+)
+
+DURATION_HELP = "hh:mm:ss, mm:ss or minutes, e.g. 1:05:30, 45:30 or 45"
+DURATION_FORMAT_ERROR = (
+    "Enter the time as hh:mm:ss, mm:ss or a number of minutes, e.g. 1:05:30, 45:30 or 45."
+)
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)$")
+_MINUTES = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """``hh:mm:ss``, ``mm:ss`` or minutes (``45`` or ``42.5``) as a timedelta of whole seconds.
+
+    Raises ValueError for anything else, including minutes or seconds of 60 or more after a colon
+    (``1:75:00``); a bare ``mm:ss`` may run past 60 minutes (``75:00``), as stopwatches show it.
+    """
+    text = text.strip()
+    if _MINUTES.match(text):
+        seconds = float(text) * 60
+    elif match := _CLOCK.match(text):
+        hours, minutes, secs = match.groups()
+        if float(secs) >= 60 or (hours is not None and int(minutes) >= 60):
+            raise ValueError(text)
+        seconds = int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
+    else:
+        raise ValueError(text)
+    return timedelta(seconds=round(seconds))
+
+
+def format_duration(value: timedelta | None) -> str:
+    """A timedelta as ``h:mm:ss`` (hours not padded), the form and CSV's own format."""
+    if value is None:
+        return ""
+    total = round(value.total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}"
+
+
+class DurationTextField(forms.Field):
+    """A run's time, typed the way runners write it."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "placeholder": "45:30", "autocomplete": "off"}
+    )
+    default_error_messages = {
+        "invalid": DURATION_FORMAT_ERROR,
+        "zero": "The run must last longer than zero.",
+        "too_long": "Enter at most 48 hours (48:00:00).",
+    }
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_duration(value) if isinstance(value, timedelta) else value
+
+    def to_python(self, value: Any) -> timedelta | None:
+        if isinstance(value, timedelta):
+            return value
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_duration(str(value))
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value: timedelta | None) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if value <= timedelta(0):
+            raise forms.ValidationError(self.error_messages["zero"], code="zero")
+        if value > MAX_DURATION:
+            raise forms.ValidationError(self.error_messages["too_long"], code="too_long")
+
+
+def _scale_errors(low: int, high: int) -> dict[str, str]:
+    return {"invalid_choice": f"Choose a whole number from {low} to {high}."}
+
+
+class DiaryEntryForm(forms.ModelForm):
+    """What runs and check-ins share: the owner, the member's today and the date rules."""
+
+    def __init__(self, *args: Any, user: User, today: datetime.date | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.today = today or member_today(user)
+        self.fields["date"].widget = forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "max": self.today.isoformat()}
+        )
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("date", self.today)
+
+    def clean_date(self) -> datetime.date:
+        day = self.cleaned_data["date"]
+        if day > self.today:
+            raise forms.ValidationError(
+                f"That date is in the future: today is {self.today:%a} {self.today.day} "
+                f"{self.today:%b %Y} where you are ({self.user.time_zone}).",
+                code="future",
+            )
+        if day < EARLIEST_DATE:
+            raise forms.ValidationError("Enter a date from 1900 onwards.", code="too_early")
+        return day
+
+    def save(self, commit: bool = True) -> Any:
+        self.instance.user = self.user
+        return super().save(commit=commit)
+
+
+class RunForm(DiaryEntryForm):
+    """A run, with the distance in the member's unit (or the `unit` given, for CSV rows)."""
+
+    distance_km = forms.DecimalField(
+        label="Distance",
+        error_messages={"invalid": "Enter the distance as a number, e.g. 5 or 5.25."},
+        widget=forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
+    )
+    duration = DurationTextField(label="Time", help_text=DURATION_HELP)
+
+    class Meta:
+        model = Run
+        fields = [
+            "date",
+            "distance_km",
+            "duration",
+            "kind",
+            "surface",
+            "rpe",
+            "leg_heaviness",
+            "warm_up_minutes",
+            "cool_down_minutes",
+            "stretched_after",
+            "water_ml",
+            "pain_location",
+            "pain_score",
+            "notes",
+        ]
+        labels = {
+            "warm_up_minutes": "Warm-up (minutes)",
+            "cool_down_minutes": "Cool-down (minutes)",
+        }
+        help_texts = {
+            "pain_location": "Optional: where it hurt, e.g. left knee.",
+            "pain_score": "Optional. Pain that lasts, or changes how you run, is a reason to "
+            "stop and see a physiotherapist.",
+        }
+        error_messages = {
+            "rpe": _scale_errors(0, 10),
+            "leg_heaviness": _scale_errors(0, 10),
+            "pain_score": _scale_errors(0, 10),
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(
+        self,
+        *args: Any,
+        unit: str | None = None,
+        heaviness_required: bool = True,
+        **kwargs: Any,
+    ):
+        """`unit` overrides the member's (CSV rows carry their own); imported runs may lack a
+        heaviness (Strava has none), so the CSV import passes heaviness_required=False."""
+        super().__init__(*args, **kwargs)
+        self.unit = unit or self.user.units
+        distance = self.fields["distance_km"]
+        distance.label = f"Distance ({self.unit})"
+        if self.instance.pk:
+            self.initial["distance_km"] = self._shown_distance(self.instance.distance_km)
+        self.fields["leg_heaviness"].required = heaviness_required
+        self.fields["leg_heaviness"].help_text = (
+            "Our own 0-10 scale, not a clinical one: 0 is light, fresh legs; 10 is like running "
+            "in wet sand."
+        )
+        self.fields["rpe"].label = "Session effort (RPE)"
+        self.fields["rpe"].help_text = (
+            "Foster's modified 0-10 scale: about 30 minutes after you finish, how hard was the "
+            "whole session?"
+        )
+        limits = {
+            "warm_up_minutes": MAX_EXTRA_MINUTES,
+            "cool_down_minutes": MAX_EXTRA_MINUTES,
+            "water_ml": MAX_WATER_ML,
+        }
+        for name, limit in limits.items():
+            if name in self.fields:  # the quick-add form has fewer fields
+                self.fields[name].validators.append(MaxValueValidator(limit))
+                self.fields[name].widget.attrs["max"] = limit
+
+    def _shown_distance(self, km: Decimal) -> Decimal:
+        if self.unit == Units.MI:
+            return Decimal(str(round(km_to(km, Units.MI), 2)))
+        return Decimal(format(km.normalize(), "f"))  # 5.250 -> 5.25, 500.000 -> 500
+
+    def clean_distance_km(self) -> Decimal:
+        value = self.cleaned_data["distance_km"]
+        # Editing without touching the distance keeps the stored kilometres exactly, instead of
+        # re-converting the rounded miles shown in the form.
+        if self.instance.pk and "distance_km" not in self.changed_data:
+            return self.instance.distance_km
+        too_short = forms.ValidationError("Enter a distance greater than 0.", code="min_value")
+        limit = f"{MAX_DISTANCE_KM} km"
+        if self.unit == Units.MI:
+            limit = f"{float(MAX_DISTANCE_KM) / KM_PER_MILE:.1f} mi ({limit})"
+        too_long = forms.ValidationError(f"Enter a distance of at most {limit}.", code="max_value")
+        if value <= 0:
+            raise too_short
+        if value > MAX_DISTANCE_KM:  # checked before converting, so huge numbers never overflow
+            raise too_long
+        km = km_from(value, self.unit)
+        if km <= 0:
+            raise too_short
+        if km > MAX_DISTANCE_KM:
+            raise too_long
+        return km
+
+
+class QuickRunForm(RunForm):
+    """The dashboard's quick add: the fields a runner fills straight after a run."""
+
+    class Meta(RunForm.Meta):
+        fields = [
+            "date",
+            "distance_km",
+            "duration",
+            "kind",
+            "rpe",
+            "leg_heaviness",
+            "warm_up_minutes",
+            "cool_down_minutes",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        # Field ids apart from the full run form's, in case both share a page.
+        kwargs.setdefault("auto_id", "quick_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CheckInForm(DiaryEntryForm):
+    """A day's check-in. A new check-in for a day that already has one updates that one."""
+
+    sleep_hours = forms.DecimalField(
+        label="Hours slept last night",
+        min_value=0,
+        max_value=MAX_SLEEP_HOURS,
+        max_digits=4,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the hours as a number, e.g. 7 or 7.5.",
+            "max_value": "Enter at most 24 hours of sleep.",
+            "min_value": "Hours of sleep cannot be negative.",
+        },
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "24"}),
+    )
+    recovery_actions = forms.MultipleChoiceField(
+        choices=RecoveryAction.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Recovery done",
+        error_messages={"invalid_choice": "%(value)s is not one of the recovery actions listed."},
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "date",
+            "sleep_hours",
+            "leg_heaviness",
+            "soreness",
+            "fatigue",
+            "stress",
+            "rest_day",
+            "recovery_actions",
+            "iron_rich_meals",
+            "notes",
+        ]
+        labels = {
+            "rest_day": "A rest day (no running)",
+            "iron_rich_meals": "Iron-rich meals today",
+        }
+        help_texts = {
+            "leg_heaviness": "Our own 0-10 scale, not a clinical one: 0 is light, fresh legs; "
+            "10 is like running in wet sand.",
+            "soreness": "Hooper index, 1 (very, very low) to 7 (very, very high).",
+            "iron_rich_meals": "e.g. red meat, lentils, spinach, fortified cereal.",
+        }
+        error_messages = {
+            "leg_heaviness": _scale_errors(0, 10),
+            "soreness": _scale_errors(1, 7),
+            "fatigue": _scale_errors(1, 7),
+            "stress": _scale_errors(1, 7),
+            "iron_rich_meals": {"invalid": "Enter a whole number of meals, e.g. 0, 1 or 2."},
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, merge_same_day: bool = True, **kwargs: Any):
+        """merge_same_day=False leaves days to the caller (the CSV import matches them itself
+        for a whole file at once)."""
+        super().__init__(*args, **kwargs)
+        self.merge_same_day = merge_same_day
+        self.merged_into_existing = False
+        self.fields["iron_rich_meals"].validators.append(MaxValueValidator(MAX_IRON_RICH_MEALS))
+        self.fields["iron_rich_meals"].widget.attrs["max"] = MAX_IRON_RICH_MEALS
+
+    def clean_recovery_actions(self) -> list[str]:
+        chosen = set(self.cleaned_data["recovery_actions"])
+        # Stored in the order of the list so equal choices compare (and export) equal.
+        return [value for value in RecoveryAction.values if value in chosen]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        if not self.merge_same_day:
+            return cleaned
+        if day and not self.instance.pk:
+            existing = CheckIn.objects.for_user(self.user).filter(date=day).first()
+            if existing is not None:
+                # One check-in per day: a second one for the same day edits the first.
+                self.instance = existing
+                self.merged_into_existing = True
+        elif day and self.instance.pk:
+            others = CheckIn.objects.for_user(self.user).exclude(pk=self.instance.pk)
+            if others.filter(date=day).exists():
+                self.add_error(
+                    "date",
+                    forms.ValidationError(
+                        "You already have a check-in for that day. Edit that one, or pick "
+                        "another date.",
+                        code="unique",
+                    ),
+                )
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    """A CSV file: our own export, or Strava's activities.csv."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A Lighter Legs diary export, or activities.csv from a Strava bulk export. "
+        "At most 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    default_rpe = forms.TypedChoiceField(
+        label="Effort for Strava runs without one",
+        choices=Run._meta.get_field("rpe").choices,
+        coerce=int,
+        initial=3,
+        help_text="Strava files often have no session effort; runs without one get this "
+        "rating, which you can change on each run afterwards.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                f"That file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. Split it "
+                "into smaller files and import them one at a time.",
+                code="too_big",
+            )
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(
+                "That is not a CSV file. Choose a file ending in .csv: a Lighter Legs export or "
+                "Strava's activities.csv.",
+                code="not_csv",
+            )
+        return upload

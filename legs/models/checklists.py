@@ -1,0 +1,699 @@
+"""Guided checklists (Before, During, After your run) and the heavy-legs troubleshooter.
+
+A checklist is an ordered list of steps, some of them timed. The troubleshooter is a graph kept as
+data: questions, each with answers; an answer either leads to a next question or ends the
+questions, and it names the causes it points to and, when it applies, a triage level. The first
+question (lowest ``order``) is where it starts. ``graph_problems`` checks that a graph can be
+walked from its first question to an end without looping or getting stuck; the admin runs it
+before any change is saved.
+
+A run (``ChecklistRun``) is one member's go at a checklist or the troubleshooter: the steps ticked,
+the answers given in order. Visitors keep the same state in their session (see the views).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .tips import Cause, Tip
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+# Caroline's article: hold each static stretch "for roughly 20 to 45 seconds".
+STRETCH_MIN_SECONDS = 20
+STRETCH_MAX_SECONDS = 45
+STRETCH_DEFAULT_SECONDS = 30
+# A timer longer than an hour is a typing mistake, not a warm-up.
+TIMER_MAX_SECONDS = 60 * 60
+
+# A URL word under /checklists/ that a checklist slug must not take.
+RESERVED_SLUGS = frozenset({"runs"})
+
+
+class ChecklistKind(models.TextChoices):
+    CHECKLIST = "checklist", "Checklist"
+    TROUBLESHOOTER = "troubleshooter", "Troubleshooter"
+
+
+class ChecklistQuerySet(models.QuerySet):
+    def checklists(self) -> ChecklistQuerySet:
+        return self.filter(kind=ChecklistKind.CHECKLIST)
+
+    def troubleshooters(self) -> ChecklistQuerySet:
+        return self.filter(kind=ChecklistKind.TROUBLESHOOTER)
+
+
+class Checklist(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    kind = models.CharField(
+        max_length=16, choices=ChecklistKind.choices, default=ChecklistKind.CHECKLIST
+    )
+    summary = models.CharField(max_length=300, help_text="One or two sentences on the list page.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ChecklistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+        indexes = [models.Index(fields=["kind", "order"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("checklist_detail", args=[self.slug])
+
+    @property
+    def is_troubleshooter(self) -> bool:
+        return self.kind == ChecklistKind.TROUBLESHOOTER
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is a page of its own: pick another."})
+        if self.pk is None:
+            return
+        if self.is_troubleshooter and self.steps.exists():
+            raise ValidationError(
+                {"kind": "This checklist has steps: remove them before making it a troubleshooter."}
+            )
+        if not self.is_troubleshooter and self.questions.exists():
+            raise ValidationError({"kind": "This troubleshooter has questions: remove them first."})
+
+
+class StepKind(models.TextChoices):
+    TASK = "task", "Task (no timer)"
+    STRETCH = "stretch", "Static stretch (20–45 s timer)"
+    TIMED = "timed", "Timed activity (e.g. a 10-minute cool-down)"
+
+
+class ChecklistStep(models.Model):
+    checklist = models.ForeignKey(
+        Checklist,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        limit_choices_to={"kind": ChecklistKind.CHECKLIST},
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=160, help_text="A short instruction: what to do now.")
+    why = models.TextField(help_text="Why it helps, in a sentence or two. Plain text.")
+    tip = models.ForeignKey(
+        Tip,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checklist_steps",
+        help_text="The tip that explains this step.",
+    )
+    kind = models.CharField(max_length=8, choices=StepKind.choices, default=StepKind.TASK)
+    duration_seconds = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            f"Timer length. Stretches: {STRETCH_MIN_SECONDS}–{STRETCH_MAX_SECONDS} s, "
+            f"{STRETCH_DEFAULT_SECONDS} s when left empty. Empty for tasks."
+        ),
+    )
+    opens_checklist = models.ForeignKey(
+        Checklist,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A checklist or troubleshooter this step links to (e.g. the pain check).",
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["checklist", "order"])]
+        constraints = [
+            # The database keeps the hard limits; the 20–45 s stretch range is editorial advice
+            # from the article, checked in clean() so the admin explains it.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=StepKind.TASK, duration_seconds__isnull=True)
+                    | (
+                        ~Q(kind=StepKind.TASK)
+                        # isnull=False spelt out: a CHECK on NULL >= 1 would pass.
+                        & Q(
+                            duration_seconds__isnull=False,
+                            duration_seconds__gte=1,
+                            duration_seconds__lte=TIMER_MAX_SECONDS,
+                        )
+                    )
+                ),
+                name="checklist_step_timer_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_timed(self) -> bool:
+        return self.duration_seconds is not None
+
+    @property
+    def duration_display(self) -> str:
+        """The timer's starting face, minutes:seconds ("0:30", "10:00")."""
+        minutes, seconds = divmod(self.duration_seconds or 0, 60)
+        return f"{minutes}:{seconds:02d}"
+
+    def clean(self) -> None:
+        if self.kind == StepKind.STRETCH and self.duration_seconds is None:
+            self.duration_seconds = STRETCH_DEFAULT_SECONDS
+        if self.kind == StepKind.TASK and self.duration_seconds is not None:
+            raise ValidationError(
+                {"duration_seconds": "A task has no timer: leave this empty or pick a timed kind."}
+            )
+        if self.kind == StepKind.TIMED and self.duration_seconds is None:
+            raise ValidationError({"duration_seconds": "A timed activity needs its length."})
+        if self.kind == StepKind.STRETCH and not (
+            STRETCH_MIN_SECONDS <= self.duration_seconds <= STRETCH_MAX_SECONDS
+        ):
+            raise ValidationError(
+                {
+                    "duration_seconds": (
+                        f"Hold a static stretch for {STRETCH_MIN_SECONDS} to "
+                        f"{STRETCH_MAX_SECONDS} seconds."
+                    )
+                }
+            )
+        if (
+            self.kind == StepKind.TIMED
+            and self.duration_seconds is not None
+            and not 1 <= self.duration_seconds <= TIMER_MAX_SECONDS
+        ):
+            raise ValidationError(
+                {"duration_seconds": f"A timer runs from 1 to {TIMER_MAX_SECONDS} seconds."}
+            )
+        if self.checklist_id and self.checklist.is_troubleshooter:
+            raise ValidationError("A troubleshooter has questions, not steps.")
+
+
+class Triage(models.TextChoices):
+    """How urgently to see someone, most severe first (``SEVERITY`` ranks them)."""
+
+    EMERGENCY = "emergency", "Emergency: call 999 or 112 now"
+    URGENT = "urgent", "Urgent: get medical advice today"
+    PHYSIO = "physio", "See a physiotherapist, then a doctor"
+    BLOOD_TEST = "blood_test", "Ask a doctor for a blood test"
+    SELF_CARE = "self_care", "Self-care"
+
+
+SEVERITY = {level: rank for rank, level in enumerate(reversed(Triage.values))}
+# These levels stop the questions at once: nothing else matters until someone has seen you.
+ENDING_TRIAGE = (Triage.EMERGENCY, Triage.URGENT)
+
+TRIAGE_ADVICE = {
+    Triage.EMERGENCY: (
+        "Stop here and call 999 (or 112) or go to A&E now. These signs can mean pressure on the "
+        "nerves at the base of the spine, or a blood clot that has reached the lungs; both need "
+        "treatment within hours."
+    ),
+    Triage.URGENT: (
+        "Do not run. Call 111 or your doctor today: one painful, swollen, warm or red leg can be "
+        "a blood clot (deep vein thrombosis), which needs checking the same day. If you become "
+        "short of breath or have chest pain, call 999."
+    ),
+    Triage.PHYSIO: (
+        "Rest from running and see a physiotherapist first; if their advice has not helped after "
+        "a few weeks, see your doctor. One-sided heaviness, a dragging leg, numbness or pins and "
+        "needles can have a mechanical or a nerve cause that needs a proper look."
+    ),
+    Triage.BLOOD_TEST: (
+        "Ask your doctor for a blood test. Heaviness that lasts for weeks together with "
+        "tiredness can come from low iron, which a simple test shows; do not start iron tablets "
+        "on a guess."
+    ),
+    Triage.SELF_CARE: (
+        "Nothing in your answers needs a doctor now. Start with the causes below; if your legs "
+        "still feel heavy after two weeks of changes and rest days, see your doctor."
+    ),
+}
+
+
+class TroubleshooterQuestion(models.Model):
+    checklist = models.ForeignKey(
+        Checklist,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        limit_choices_to={"kind": ChecklistKind.TROUBLESHOOTER},
+    )
+    slug = models.SlugField(help_text="Shown in the address bar: ?q=<slug>.")
+    text = models.CharField(max_length=200)
+    help_text = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="The question with the lowest order is the first one asked."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "slug"], name="troubleshooter_question_unique_slug"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        if self.checklist_id and not self.checklist.is_troubleshooter:
+            raise ValidationError({"checklist": "Questions belong to a troubleshooter."})
+
+
+class TroubleshooterAnswer(models.Model):
+    question = models.ForeignKey(
+        TroubleshooterQuestion, on_delete=models.CASCADE, related_name="answers"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=200)
+    next_question = models.ForeignKey(
+        TroubleshooterQuestion,
+        # A question others lead to cannot be deleted alone (that would leave dead ends), but
+        # deleting a whole troubleshooter may take its questions and answers with it.
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="arrivals",
+        help_text="Where this answer leads. Empty only when the answer ends the questions.",
+    )
+    ends = models.BooleanField(
+        default=False,
+        help_text=(
+            "This answer ends the questions and shows the result. Emergency and urgent answers "
+            "always end."
+        ),
+    )
+    triage = models.CharField(max_length=12, choices=Triage.choices, blank=True)
+    causes = models.ManyToManyField(Cause, related_name="troubleshooter_answers", blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["question", "order"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(ends=True, next_question__isnull=True)
+                    | Q(ends=False, next_question__isnull=False)
+                ),
+                name="troubleshooter_answer_ends_or_leads_on",
+            ),
+            models.CheckConstraint(
+                condition=~Q(triage__in=ENDING_TRIAGE) | Q(ends=True),
+                name="troubleshooter_answer_urgent_triage_ends",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        if self.triage in ENDING_TRIAGE:
+            self.ends = True
+        if self.ends and self.next_question_id:
+            raise ValidationError(
+                {"next_question": "An answer that ends the questions leads nowhere: clear this."}
+            )
+        if not self.ends and not self.next_question_id:
+            raise ValidationError(
+                {
+                    "next_question": (
+                        "Dead end: choose the question this answer leads to, or tick “ends”."
+                    )
+                }
+            )
+        if (
+            self.next_question_id
+            and self.question_id
+            and self.next_question.checklist_id != self.question.checklist_id
+        ):
+            raise ValidationError(
+                {"next_question": "The next question must belong to the same troubleshooter."}
+            )
+
+
+# --- The troubleshooter graph as plain data, so unsaved admin edits can be checked too.
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One answer: from its question to the next question (``None`` when it ends)."""
+
+    question: Hashable
+    label: str
+    next: Hashable | None
+    ends: bool
+
+
+def graph_problems(
+    *, start: Hashable | None, labels: Mapping[Hashable, str], edges: Iterable[Edge]
+) -> list[str]:
+    """Everything that stops a troubleshooter graph from being walked start to end.
+
+    ``labels`` names every question (key → text); ``edges`` are all answers. Problems: a question
+    with no answers, an answer that neither ends nor leads on (a dead end), an answer that both
+    ends and leads on, a link to a question outside the graph, a loop, a question that cannot be
+    reached from ``start``.
+    """
+    edges = list(edges)
+    problems: list[str] = []
+    following: dict[Hashable, list[Hashable]] = {key: [] for key in labels}
+    for edge in edges:
+        where = f"answer “{edge.label}” to “{labels.get(edge.question, edge.question)}”"
+        if edge.ends and edge.next is not None:
+            problems.append(f"The {where} both ends the questions and leads on: pick one.")
+        elif not edge.ends and edge.next is None:
+            problems.append(
+                f"Dead end: the {where} neither leads to a question nor ends the questions."
+            )
+        elif edge.next is not None and edge.next not in labels:
+            problems.append(f"The {where} leads to a question of another troubleshooter.")
+        elif edge.next is not None and edge.question in following:
+            following[edge.question].append(edge.next)
+    for key, label in labels.items():
+        if not any(edge.question == key for edge in edges):
+            problems.append(f"Dead end: the question “{label}” has no answers.")
+
+    loop = _find_loop(following)
+    if loop:
+        route = " → ".join(f"“{labels[key]}”" for key in loop)
+        problems.append(f"Loop: {route} would ask the same questions for ever.")
+
+    if start is not None:
+        reached = {start}
+        waiting = [start]
+        while waiting:
+            for key in following.get(waiting.pop(), []):
+                if key not in reached:
+                    reached.add(key)
+                    waiting.append(key)
+        start_label = labels.get(start, start)
+        problems.extend(
+            f"The question “{label}” cannot be reached from the first question “{start_label}”."
+            for key, label in labels.items()
+            if key not in reached
+        )
+    return problems
+
+
+_END = object()
+
+
+def _find_loop(following: Mapping[Hashable, list[Hashable]]) -> list[Hashable] | None:
+    """The first cycle found (depth-first), as keys that start and end with the same key."""
+    on_route, explored = 1, 2
+    state: dict[Hashable, int] = {}
+    for root in following:
+        if root in state:
+            continue
+        route = [root]
+        state[root] = on_route
+        branches = [iter(following[root])]
+        while branches:
+            step = next(branches[-1], _END)
+            if step is _END:
+                branches.pop()
+                state[route.pop()] = explored
+            elif state.get(step) == on_route:
+                return route[route.index(step) :] + [step]
+            elif step not in state:
+                state[step] = on_route
+                route.append(step)
+                branches.append(iter(following.get(step, [])))
+    return None
+
+
+class Troubleshooter:
+    """A troubleshooter's whole graph loaded at once (two queries) and walked in memory."""
+
+    def __init__(self, checklist: Checklist) -> None:
+        self.checklist = checklist
+        self.questions: list[TroubleshooterQuestion] = list(
+            checklist.questions.prefetch_related(
+                Prefetch(
+                    "answers",
+                    queryset=TroubleshooterAnswer.objects.prefetch_related(
+                        Prefetch(
+                            "causes",
+                            queryset=Cause.objects.prefetch_related(
+                                Prefetch("tips", queryset=Tip.objects.published())
+                            ),
+                        )
+                    ),
+                )
+            )
+        )
+        self.by_slug = {question.slug: question for question in self.questions}
+        self.by_pk = {question.pk: question for question in self.questions}
+
+    @property
+    def start(self) -> TroubleshooterQuestion | None:
+        return self.questions[0] if self.questions else None
+
+    def walk(self, answer_ids: Sequence[int]) -> Path:
+        """Follow saved answer ids from the start; stop at the first one that no longer fits.
+
+        State from a session or an old run may point at answers an editor has since changed;
+        keeping only the part that still follows the graph means a stale id is never trusted.
+        """
+        answers: list[TroubleshooterAnswer] = []
+        question = self.start
+        for answer_id in answer_ids[: len(self.questions)]:
+            if question is None:
+                break
+            answer = next((a for a in question.answers.all() if a.pk == answer_id), None)
+            if answer is None:
+                break
+            answers.append(answer)
+            question = None if answer.ends else self.by_pk.get(answer.next_question_id)
+        return Path(start=self.start, answers=answers, by_pk=self.by_pk)
+
+
+@dataclass
+class Path:
+    """The answers given so far, and what they add up to."""
+
+    start: TroubleshooterQuestion | None
+    answers: list[TroubleshooterAnswer]
+    by_pk: Mapping[int, TroubleshooterQuestion]
+
+    @property
+    def questions(self) -> list[TroubleshooterQuestion]:
+        """The questions answered, in order."""
+        return [self.by_pk[answer.question_id] for answer in self.answers]
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.answers) and self.answers[-1].ends
+
+    @property
+    def current(self) -> TroubleshooterQuestion | None:
+        """The question to answer next; None once an answer has ended the questions."""
+        if not self.answers:
+            return self.start
+        if self.ended:
+            return None
+        return self.by_pk.get(self.answers[-1].next_question_id)
+
+    def position(self, question: TroubleshooterQuestion) -> int | None:
+        """Where a question sits on the path (its index), or None if it is not on it."""
+        for index, answered in enumerate(self.questions):
+            if answered.pk == question.pk:
+                return index
+        if self.current is not None and self.current.pk == question.pk:
+            return len(self.answers)
+        return None
+
+    def answer_to(self, question: TroubleshooterQuestion) -> TroubleshooterAnswer | None:
+        return next((a for a in self.answers if a.question_id == question.pk), None)
+
+    def previous(self, question: TroubleshooterQuestion | None) -> TroubleshooterQuestion | None:
+        """The question before ``question`` (before the result when None)."""
+        index = len(self.answers) if question is None else self.position(question)
+        if not index:
+            return None
+        return self.questions[index - 1]
+
+    def result(self) -> Result:
+        return Result.from_answers(self.answers)
+
+
+@dataclass
+class RankedCause:
+    cause: Cause
+    votes: int
+    tips: list[Tip] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """The troubleshooter's outcome: the most severe triage level, then causes by votes."""
+
+    triage: str
+    triage_reasons: list[TroubleshooterAnswer]
+    causes: list[RankedCause]
+    also: list[str] = field(default_factory=list)
+
+    @property
+    def triage_label(self) -> str:
+        return Triage(self.triage).label
+
+    @property
+    def triage_advice(self) -> str:
+        return TRIAGE_ADVICE[Triage(self.triage)]
+
+    @property
+    def also_advice(self) -> list[tuple[str, str]]:
+        """Milder levels that also apply (e.g. a blood test beside a physiotherapist)."""
+        return [(Triage(level).label, TRIAGE_ADVICE[Triage(level)]) for level in self.also]
+
+    @classmethod
+    def from_answers(cls, answers: Sequence[TroubleshooterAnswer]) -> Result:
+        """Rank causes by how many answers point at each (ties: the catalogue's order)."""
+        triage = max(
+            (answer.triage for answer in answers if answer.triage),
+            key=SEVERITY.__getitem__,
+            default=Triage.SELF_CARE,
+        )
+        reasons = [answer for answer in answers if answer.triage == triage]
+        milder = {answer.triage for answer in answers} - {"", triage, Triage.SELF_CARE}
+        also = sorted(milder, key=SEVERITY.__getitem__, reverse=True)
+        votes: Counter[int] = Counter()
+        causes: dict[int, Cause] = {}
+        for answer in answers:
+            for cause in answer.causes.all():
+                votes[cause.pk] += 1
+                causes[cause.pk] = cause
+        ranked = sorted(
+            causes.values(), key=lambda cause: (-votes[cause.pk], cause.order, cause.name)
+        )
+        return cls(
+            triage=str(triage),
+            triage_reasons=reasons,
+            causes=[
+                RankedCause(cause=cause, votes=votes[cause.pk], tips=list(cause.tips.all()))
+                for cause in ranked
+            ],
+            also=[str(level) for level in also],
+        )
+
+
+# --- Members' saved runs
+
+
+class ChecklistRunQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> ChecklistRunQuerySet:
+        """A member's own runs only: the one way views fetch runs, so others' ids are a 404."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def latest_for(self, checklist: Checklist) -> ChecklistRun | None:
+        """The run a checklist page shows: the newest one, finished or not."""
+        return (
+            self.filter(checklist=checklist)
+            .order_by("-started", "-pk")
+            .prefetch_related("answer_rows" if checklist.is_troubleshooter else "ticks")
+            .first()
+        )
+
+    def with_counts(self) -> ChecklistRunQuerySet:
+        return self.select_related("checklist").annotate(
+            ticked_count=models.Count("ticks", distinct=True),
+            step_count=models.Count("checklist__steps", distinct=True),
+            answer_count=models.Count("answer_rows", distinct=True),
+        )
+
+
+class ChecklistRun(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checklist_runs"
+    )
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="runs")
+    started = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+    ticked_steps = models.ManyToManyField(
+        ChecklistStep, through="ChecklistRunStep", related_name="runs", blank=True
+    )
+    notes = models.TextField(blank=True, max_length=2000)
+
+    objects = ChecklistRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "checklist", "-started"]),
+            models.Index(fields=["user", "-started"]),
+        ]
+        constraints = [
+            # One run in progress per member and checklist: a double-click cannot open two.
+            models.UniqueConstraint(
+                fields=["user", "checklist"],
+                condition=Q(finished__isnull=True),
+                name="checklist_run_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(finished__isnull=True) | Q(finished__gte=models.F("started")),
+                name="checklist_run_finished_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checklist} by {self.user} on {self.started:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("checklist_run_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished is not None
+
+
+class ChecklistRunStep(models.Model):
+    run = models.ForeignKey(ChecklistRun, on_delete=models.CASCADE, related_name="ticks")
+    step = models.ForeignKey(ChecklistStep, on_delete=models.CASCADE, related_name="ticks")
+    ticked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["ticked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "step"], name="checklist_run_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} ticked"
+
+
+class ChecklistRunAnswer(models.Model):
+    """One troubleshooter answer in a run, at its place in the order they were given."""
+
+    run = models.ForeignKey(ChecklistRun, on_delete=models.CASCADE, related_name="answer_rows")
+    position = models.PositiveSmallIntegerField()
+    answer = models.ForeignKey(
+        TroubleshooterAnswer, on_delete=models.CASCADE, related_name="run_rows"
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "position"], name="checklist_run_answer_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.answer}"

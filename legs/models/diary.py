@@ -1,0 +1,390 @@
+"""The private run-and-recovery diary: runs and daily check-ins, each owned by one member.
+
+Distances are stored in kilometres and converted to the member's unit (km or mi) only at the
+edges: forms, templates, CSV. Durations are whole seconds. "Today" is the member's own date in
+their time zone (`member_today`), so a run logged late in the evening in Sydney is not "in the
+future" for a server in London.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accounts.models import KM_PER_MILE, Units, User
+from legs.insights import WINDOW_DAYS
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+MAX_DISTANCE_KM = Decimal(500)
+MAX_DURATION = timedelta(hours=48)
+MAX_EXTRA_MINUTES = 240  # warm-up or cool-down longer than 4 hours is a typing slip
+MAX_WATER_ML = 10_000
+MAX_SLEEP_HOURS = Decimal(24)
+MAX_IRON_RICH_MEALS = 10
+NOTES_MAX_LENGTH = 2000
+KM = Decimal("0.001")  # distances are kept to the metre
+
+
+def member_zone(user: User) -> zoneinfo.ZoneInfo:
+    """The member's time zone (the site's if their profile names one this system lacks)."""
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def member_today(user: User) -> datetime.date:
+    """Today's date where the member lives (their profile's time zone)."""
+    return timezone.localdate(timezone=member_zone(user))
+
+
+def km_from(value: Decimal, unit: str) -> Decimal:
+    """A distance typed in `unit` (km or mi) as kilometres, to the metre."""
+    km = value * Decimal(str(KM_PER_MILE)) if unit == Units.MI else value
+    return km.quantize(KM, rounding=ROUND_HALF_UP)
+
+
+def km_to(km: Decimal | float, unit: str) -> float:
+    """Kilometres in the member's unit."""
+    return float(km) / KM_PER_MILE if unit == Units.MI else float(km)
+
+
+class RunKind(models.TextChoices):
+    EASY = "easy", "Easy"
+    LONG = "long", "Long"
+    INTERVALS = "intervals", "Intervals"
+    TEMPO = "tempo", "Tempo"
+    RACE = "race", "Race"
+    RECOVERY = "recovery", "Recovery"
+
+
+class Surface(models.TextChoices):
+    ROAD = "road", "Road"
+    TREADMILL = "treadmill", "Treadmill"
+    TRAIL = "trail", "Trail"
+    TRACK = "track", "Track"
+
+
+class SessionRPE(models.IntegerChoices):
+    """Foster's modified 0-10 (CR-10) scale for the whole session; 6, 8 and 9 carry no words."""
+
+    REST = 0, "0 · Rest"
+    VERY_VERY_EASY = 1, "1 · Very, very easy"
+    EASY = 2, "2 · Easy"
+    MODERATE = 3, "3 · Moderate"
+    SOMEWHAT_HARD = 4, "4 · Somewhat hard"
+    HARD = 5, "5 · Hard"
+    SIX = 6, "6"
+    VERY_HARD = 7, "7 · Very hard"
+    EIGHT = 8, "8"
+    NINE = 9, "9"
+    MAXIMAL = 10, "10 · Maximal"
+
+
+class Heaviness(models.IntegerChoices):
+    """Lighter Legs' own 0-10 heaviness scale (not a validated clinical scale)."""
+
+    NONE = 0, "0 · Light, fresh legs"
+    ONE = 1, "1"
+    SLIGHT = 2, "2 · Slightly heavy"
+    THREE = 3, "3"
+    NOTICEABLE = 4, "4 · Noticeably heavy"
+    HEAVY = 5, "5 · Heavy"
+    SIX = 6, "6"
+    VERY_HEAVY = 7, "7 · Very heavy"
+    EIGHT = 8, "8"
+    NINE = 9, "9"
+    WORST = 10, "10 · Like running in wet sand"
+
+
+class PainScore(models.IntegerChoices):
+    """The usual 0-10 numeric pain rating."""
+
+    NONE = 0, "0 · No pain"
+    ONE = 1, "1"
+    TWO = 2, "2 · Mild"
+    THREE = 3, "3"
+    FOUR = 4, "4"
+    MODERATE = 5, "5 · Moderate"
+    SIX = 6, "6"
+    SEVERE = 7, "7 · Severe"
+    EIGHT = 8, "8"
+    NINE = 9, "9"
+    WORST = 10, "10 · Worst imaginable"
+
+
+class Hooper(models.IntegerChoices):
+    """Hooper index 1-7 for soreness, fatigue and stress (1 is best)."""
+
+    VERY_VERY_LOW = 1, "1 · Very, very low"
+    VERY_LOW = 2, "2 · Very low"
+    LOW = 3, "3 · Low"
+    AVERAGE = 4, "4 · Average"
+    HIGH = 5, "5 · High"
+    VERY_HIGH = 6, "6 · Very high"
+    VERY_VERY_HIGH = 7, "7 · Very, very high"
+
+
+class RecoveryAction(models.TextChoices):
+    STRETCHING = "stretching", "Stretching"
+    FOAM_ROLLING = "foam_rolling", "Foam rolling"
+    MASSAGE = "massage", "Massage"
+    REST = "rest", "Rest"
+    ICE = "ice", "Ice"
+    COMPRESSION = "compression", "Compression"
+    ELEVATION = "elevation", "Elevation (legs up)"
+    BATH = "bath", "Bath"
+    HERBAL_GEL = "herbal_gel", "Herbal gel"
+    COMPRESSION_SOCKS = "compression_socks", "Compression socks"
+
+
+def _range(field: str, low: object, high: object) -> Q:
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+class DiaryQuerySet(models.QuerySet):
+    """Reads shared by runs and check-ins: always through the owner, bounded by date."""
+
+    def for_user(self, user: User) -> DiaryQuerySet:
+        return self.filter(user=user)
+
+    def in_window(self, today: datetime.date) -> DiaryQuerySet:
+        """Entries the insight rules read: the WINDOW_DAYS days up to and including today."""
+        return self.filter(date__gt=today - timedelta(WINDOW_DAYS), date__lte=today)
+
+    def weekly_totals(self, start: datetime.date, end: datetime.date) -> dict[datetime.date, dict]:
+        """Per week (keyed by its Monday) from start to end, summed in the database: the
+        heaviness total and how many entries rated it."""
+        return self._weekly(
+            start, end, heaviness=Sum("leg_heaviness"), rated=Count("leg_heaviness")
+        )
+
+    def _weekly(
+        self, start: datetime.date, end: datetime.date, **sums: Any
+    ) -> dict[datetime.date, dict]:
+        rows = (
+            self.filter(date__gte=start, date__lte=end)
+            .annotate(week=TruncWeek("date"))
+            .values("week")
+            .annotate(**sums)
+            .order_by("week")
+        )
+        return {_as_date(row.pop("week")): row for row in rows}
+
+
+class RunQuerySet(DiaryQuerySet):
+    def for_insights(self) -> RunQuerySet:
+        """Only the columns the rules and charts read (notes can be long)."""
+        return self.only(
+            "date",
+            "distance_km",
+            "duration",
+            "kind",
+            "rpe",
+            "leg_heaviness",
+            "warm_up_minutes",
+            "cool_down_minutes",
+            "stretched_after",
+        ).order_by("date", "id")
+
+    def weekly_totals(self, start: datetime.date, end: datetime.date) -> dict[datetime.date, dict]:
+        """As for any diary entry, plus the week's distance in km."""
+        return self._weekly(
+            start,
+            end,
+            km=Sum("distance_km"),
+            heaviness=Sum("leg_heaviness"),
+            rated=Count("leg_heaviness"),
+        )
+
+
+class CheckInQuerySet(DiaryQuerySet):
+    def for_insights(self) -> CheckInQuerySet:
+        return self.only("date", "sleep_hours", "leg_heaviness", "rest_day").order_by("date")
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    # TruncWeek of a DateField is a date on every backend, but be sure before using it as a key.
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+class DiaryEntry(models.Model):
+    """What runs and check-ins share: ranges enforced by the database, checked by the forms."""
+
+    class Meta:
+        abstract = True
+
+    def get_constraints(self) -> list[tuple[type[models.Model], list[models.BaseConstraint]]]:
+        """The constraints full_clean() validates in Python: all but the range checks.
+
+        The diary's forms check every range field by field, with a message beside the field;
+        letting full_clean() evaluate each CheckConstraint as well costs one query per
+        constraint per entry (a five-year CSV import would run some 30,000 of them). The
+        database still enforces every CheckConstraint on each write.
+        """
+        return [
+            (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
+
+
+class Run(DiaryEntry):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
+    )
+    date = models.DateField()
+    distance_km = models.DecimalField(max_digits=7, decimal_places=3)
+    duration = models.DurationField(help_text="Whole seconds.")
+    kind = models.CharField(max_length=10, choices=RunKind.choices, default=RunKind.EASY)
+    surface = models.CharField(max_length=10, choices=Surface.choices, default=Surface.ROAD)
+    rpe = models.PositiveSmallIntegerField(
+        "session effort (RPE)",
+        choices=SessionRPE.choices,
+        help_text="Foster's modified 0-10 scale: how hard was the whole session?",
+    )
+    leg_heaviness = models.PositiveSmallIntegerField(
+        "leg heaviness during the run",
+        choices=Heaviness.choices,
+        null=True,
+        blank=True,
+        help_text="Our own 0-10 scale: 0 is light, fresh legs; 10 is like running in wet sand.",
+    )
+    warm_up_minutes = models.PositiveSmallIntegerField(default=0)
+    cool_down_minutes = models.PositiveSmallIntegerField(default=0)
+    stretched_after = models.BooleanField("stretched after", default=False)
+    water_ml = models.PositiveIntegerField("water taken (ml)", null=True, blank=True)
+    notes = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
+    pain_location = models.CharField(max_length=80, blank=True)
+    pain_score = models.PositiveSmallIntegerField(
+        "pain (0-10)", choices=PainScore.choices, null=True, blank=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["user", "date"], name="run_user_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(distance_km__gt=0, distance_km__lte=MAX_DISTANCE_KM),
+                name="run_distance_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__gt=timedelta(0), duration__lte=MAX_DURATION),
+                name="run_duration_range",
+            ),
+            models.CheckConstraint(condition=Q(date__gte=EARLIEST_DATE), name="run_date_min"),
+            models.CheckConstraint(condition=_range("rpe", 0, 10), name="run_rpe_range"),
+            models.CheckConstraint(
+                condition=Q(leg_heaviness__isnull=True) | _range("leg_heaviness", 0, 10),
+                name="run_heaviness_range",
+            ),
+            models.CheckConstraint(
+                condition=_range("warm_up_minutes", 0, MAX_EXTRA_MINUTES),
+                name="run_warm_up_range",
+            ),
+            models.CheckConstraint(
+                condition=_range("cool_down_minutes", 0, MAX_EXTRA_MINUTES),
+                name="run_cool_down_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(water_ml__isnull=True) | _range("water_ml", 0, MAX_WATER_ML),
+                name="run_water_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_score__isnull=True) | _range("pain_score", 0, 10),
+                name="run_pain_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y}: {self.distance_km} km {self.get_kind_display().lower()}"
+
+    @property
+    def minutes(self) -> float:
+        return self.duration.total_seconds() / 60
+
+    @property
+    def load(self) -> float:
+        """Foster's session load: RPE x minutes."""
+        return self.rpe * self.minutes
+
+    def pace_seconds(self, unit: str) -> float | None:
+        """Seconds per kilometre or per mile."""
+        distance = km_to(self.distance_km, unit)
+        return self.duration.total_seconds() / distance if distance > 0 else None
+
+
+class CheckIn(DiaryEntry):
+    """One per member per day: how they slept and how their legs feel on waking."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    date = models.DateField()
+    sleep_hours = models.DecimalField("hours slept last night", max_digits=4, decimal_places=2)
+    leg_heaviness = models.PositiveSmallIntegerField(
+        "leg heaviness on waking",
+        choices=Heaviness.choices,
+        help_text="Our own 0-10 scale: 0 is light, fresh legs; 10 is like running in wet sand.",
+    )
+    soreness = models.PositiveSmallIntegerField(choices=Hooper.choices)
+    fatigue = models.PositiveSmallIntegerField(choices=Hooper.choices)
+    stress = models.PositiveSmallIntegerField(choices=Hooper.choices)
+    rest_day = models.BooleanField("rest day", default=False)
+    recovery_actions = models.JSONField(
+        default=list, blank=True, help_text="Values of RecoveryAction, in the order listed there."
+    )
+    iron_rich_meals = models.PositiveSmallIntegerField(default=0)
+    notes = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "check-in"
+        ordering = ["-date"]
+        indexes = [models.Index(fields=["user", "date"], name="checkin_user_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="checkin_one_per_day"),
+            models.CheckConstraint(condition=Q(date__gte=EARLIEST_DATE), name="checkin_date_min"),
+            models.CheckConstraint(
+                condition=_range("sleep_hours", 0, MAX_SLEEP_HOURS), name="checkin_sleep_range"
+            ),
+            models.CheckConstraint(
+                condition=_range("leg_heaviness", 0, 10), name="checkin_heaviness_range"
+            ),
+            models.CheckConstraint(
+                condition=_range("soreness", 1, 7), name="checkin_soreness_range"
+            ),
+            models.CheckConstraint(condition=_range("fatigue", 1, 7), name="checkin_fatigue_range"),
+            models.CheckConstraint(condition=_range("stress", 1, 7), name="checkin_stress_range"),
+            models.CheckConstraint(
+                condition=_range("iron_rich_meals", 0, MAX_IRON_RICH_MEALS),
+                name="checkin_iron_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.date:%d %b %Y}"
+
+    @property
+    def hooper_index(self) -> int:
+        """Soreness + fatigue + stress (the sleep part of Hooper's index is in hours here)."""
+        return self.soreness + self.fatigue + self.stress
+
+    def get_recovery_actions_display(self) -> list[str]:
+        labels = dict(RecoveryAction.choices)
+        return [labels.get(value, value) for value in self.recovery_actions]

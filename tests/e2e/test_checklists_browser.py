@@ -1,0 +1,133 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from legs.models import ChecklistStep
+from tests.legs.checklists_support import load_content
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AFTER = "/checklists/after-your-run/"
+
+
+@pytest.fixture
+def site():
+    load_content()
+
+
+def mark_document(page):
+    """Tag the current document: the tag survives htmx swaps and is lost on any page load."""
+    page.evaluate("window.sameDocument = true")
+
+
+def still_same_document(page) -> bool:
+    return page.evaluate("window.sameDocument === true")
+
+
+def test_a_visitors_three_ticks_move_the_bar_in_place_and_survive_a_reload(page, site):
+    page.goto(AFTER)
+    progress = page.locator("#checklist-progress")
+    bar = progress.locator("progress")
+    expect(progress).to_contain_text("0 of 10 done")
+    mark_document(page)
+
+    toggles = page.locator(".step-toggle")
+    for count in (1, 2, 3):
+        toggles.nth(count - 1).click()
+        expect(progress).to_contain_text(f"{count} of 10 done")
+        expect(bar).to_have_attribute("value", str(count))
+    expect(toggles.nth(0)).to_have_attribute("aria-pressed", "true")
+    assert still_same_document(page)
+
+    page.reload()
+    expect(progress).to_contain_text("3 of 10 done")
+    expect(bar).to_have_attribute("value", "3")
+    for index in range(3):
+        expect(toggles.nth(index)).to_have_attribute("aria-pressed", "true")
+    expect(toggles.nth(3)).to_have_attribute("aria-pressed", "false")
+    assert not still_same_document(page)
+
+    toggles.nth(1).click()  # untick
+    expect(progress).to_contain_text("2 of 10 done")
+
+
+def test_a_stretch_timer_counts_down_then_ticks_its_step_and_says_so(page, site):
+    quads = ChecklistStep.objects.get(text__startswith="Quads")
+    ChecklistStep.objects.filter(pk=quads.pk).update(duration_seconds=2)
+    page.goto(AFTER)
+    step = page.locator(f"#step-{quads.pk}")
+    display = step.locator(".timer-display")
+    expect(display).to_have_text("0:02")
+
+    step.get_by_role("button", name="Start the timer").click()
+    expect(display).to_have_text("0:01")
+    toggle = page.locator(f"#step-{quads.pk} .step-toggle")
+    expect(toggle).to_have_attribute("aria-pressed", "true", timeout=6_000)
+    expect(page.locator("#timer-status")).to_have_text(f"Time's up: {quads.text}. Step ticked.")
+    expect(page.locator("#checklist-progress")).to_contain_text("1 of 10 done")
+    expect(page.locator(f"#step-{quads.pk} .timer-display")).to_have_text("0:00")
+
+
+def test_a_timer_can_be_paused_and_reset(page, site):
+    quads = ChecklistStep.objects.get(text__startswith="Quads")
+    page.goto(AFTER)
+    step = page.locator(f"#step-{quads.pk}")
+    status = page.locator("#timer-status")
+    step.get_by_role("button", name="Start the timer").click()
+    expect(status).to_have_text("Timer started: 0:30 to go.")
+    expect(step.locator(".timer-display")).not_to_have_text("0:30")
+    step.get_by_role("button", name="Pause").click()
+    expect(status).to_contain_text("Timer paused at 0:")
+    step.get_by_role("button", name="Reset").click()
+    expect(status).to_have_text("Timer reset to 0:30.")
+    expect(step.locator(".timer-display")).to_have_text("0:30")
+    expect(step.locator(".step-toggle")).to_have_attribute("aria-pressed", "false")
+
+
+def test_the_troubleshooter_goes_forward_back_and_forward_to_a_result(page, site):
+    question = page.locator("#troubleshooter legend")
+    page.goto("/checklists/heavy-legs/")
+    expect(question).to_contain_text("How long have your legs felt heavy?")
+    mark_document(page)
+
+    page.get_by_label("More than two weeks").check()
+    page.get_by_role("button", name="Next").click()
+    expect(question).to_contain_text("Do you also feel tired")
+    expect(page).to_have_url(re.compile(r"/checklists/heavy-legs/\?q=tiredness$"))
+
+    page.get_by_label("Yes, tired most days").check()
+    page.get_by_role("button", name="Next").click()
+    expect(question).to_contain_text("Is it one leg or both?")
+    expect(page).to_have_url(re.compile(r"\?q=one-or-both$"))
+
+    page.get_by_role("link", name="Back").click()
+    expect(question).to_contain_text("Do you also feel tired")
+    expect(page).to_have_url(re.compile(r"\?q=tiredness$"))
+    expect(page.get_by_label("Yes, tired most days")).to_be_checked()
+    assert still_same_document(page)
+
+    page.get_by_role("button", name="Next").click()
+    expect(question).to_contain_text("Is it one leg or both?")
+
+    # The browser's own Back button: the page comes back from the server, answer kept.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=tiredness$"))
+    expect(question).to_contain_text("Do you also feel tired")
+    expect(page.get_by_label("Yes, tired most days")).to_be_checked()
+
+    page.get_by_role("button", name="Next").click()
+    expect(question).to_contain_text("Is it one leg or both?")
+    page.get_by_label("Mostly one leg").check()
+    page.get_by_role("button", name="Next").click()
+    expect(question).to_contain_text("Is that leg painful, swollen")
+    page.get_by_label("Yes, one or more of those").check()
+    page.get_by_role("button", name="Next").click()
+
+    triage = page.locator("#triage-heading")
+    expect(triage).to_have_text("Urgent: get medical advice today")
+    expect(page).to_have_url(re.compile(r"/checklists/heavy-legs/result/$"))
+    expect(page.get_by_text("Also: Ask a doctor for a blood test")).to_be_visible()
+
+    page.reload()
+    expect(triage).to_have_text("Urgent: get medical advice today")

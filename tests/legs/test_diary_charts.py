@@ -1,0 +1,118 @@
+"""The SVG charts' geometry: real scales, labelled axes, text alternatives, empty states."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.template import Context, Template
+
+from legs.templatetags import charts
+from legs.templatetags.charts import RatioPoint, SleepPoint, WeekTotal, nice_ticks
+
+MONDAY = date(2026, 1, 5)
+
+
+def weeks(distances: list[float], heaviness: list[float | None] | None = None) -> list[WeekTotal]:
+    heaviness = heaviness or [None] * len(distances)
+    return [
+        WeekTotal(MONDAY + timedelta(weeks=n), km, h)
+        for n, (km, h) in enumerate(zip(distances, heaviness, strict=True))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("maximum", "ticks"),
+    [
+        (37, [0, 10, 20, 30, 40]),
+        (9.2, [0, 2, 4, 6, 8, 10]),
+        (2.0, [0, 0.5, 1.0, 1.5, 2.0]),
+        (0, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        (120, [0, 25, 50, 75, 100, 125]),
+    ],
+)
+def test_ticks_are_round_numbers_from_zero_past_the_maximum(maximum, ticks) -> None:
+    assert nice_ticks(maximum) == pytest.approx(ticks)
+
+
+def test_weekly_bars_stand_on_a_real_scale_with_labelled_axes() -> None:
+    chart = charts.weekly_chart(weeks([0] * 10 + [20, 40], [None] * 10 + [3, 6]), "km")
+    assert [tick.label for tick in chart.y_ticks] == ["0", "10", "20", "30", "40"]
+    assert [tick.label for tick in chart.y2_ticks] == ["0", "2", "4", "6", "8", "10"]
+    assert chart.y_title == "Distance (km)"
+    assert chart.x_title == "Week starting (Monday)"
+    bars = chart.marks["bars"]
+    assert len(bars) == 12
+    assert float(bars[-1]["height"]) == pytest.approx(2 * float(bars[-2]["height"]))
+    assert float(bars[-1]["y"]) == pytest.approx(charts.TOP)  # 40 km reaches the top tick
+    assert float(bars[0]["height"]) == 0
+    assert len(chart.marks["heaviness_points"]) == 2
+    assert chart.marks["heaviness_paths"] == [chart.marks["heaviness_paths"][0]]
+    assert chart.x_ticks[0].label == "5 Jan"
+    assert "This week so far: 40.0 km, average heaviness 6.0 out of 10" in chart.description
+    assert chart.table_rows[-1] == ["23 Mar", "40.0", "6.0"]
+
+
+def test_weekly_chart_in_miles_labels_its_axis_in_miles() -> None:
+    chart = charts.weekly_chart(weeks([3.1] * 12), "mi")
+    assert chart.y_title == "Distance (mi)"
+    assert chart.table_head[1] == "Distance (mi)"
+
+
+def test_a_heaviness_line_breaks_where_weeks_have_no_entry() -> None:
+    heaviness = [2, 3, None, 4, 5, None, None, 6, None, None, None, None]
+    chart = charts.weekly_chart(weeks([5] * 12, heaviness), "km")
+    assert len(chart.marks["heaviness_paths"]) == 3
+
+
+def test_the_ratio_chart_draws_the_sweet_spot_band_and_the_warning_line() -> None:
+    points = [RatioPoint(MONDAY + timedelta(days=n), None if n < 20 else 1.0) for n in range(56)]
+    chart = charts.ratio_chart(points)
+    band = chart.marks["band"]
+    top = nice_ticks(2.0, count=4)[-1]
+    assert float(band["y"]) == pytest.approx(charts._y(1.3, top), abs=0.1)
+    assert float(band["height"]) == pytest.approx(0.5 / top * charts.PLOT_HEIGHT, abs=0.1)
+    assert float(chart.marks["warning"]["y"]) == pytest.approx(charts._y(1.5, top), abs=0.1)
+    assert len(chart.marks["paths"]) == 1
+    assert "inside the sweet spot" in chart.description
+    assert len(chart.table_rows) == 36
+
+
+def test_the_ratio_chart_waits_for_four_weeks_of_runs() -> None:
+    chart = charts.ratio_chart([RatioPoint(MONDAY, None)])
+    assert "appears once your diary has 4 weeks of runs" in chart.empty
+
+
+def test_the_sleep_scatter_puts_each_morning_on_both_scales() -> None:
+    points = [SleepPoint(MONDAY, 5.5, 8), SleepPoint(MONDAY + timedelta(days=1), 8, 2)]
+    chart = charts.sleep_chart(points)
+    assert [tick.label for tick in chart.x_ticks][:2] == ["4", "5"]
+    assert chart.x_ticks[-1].label == "10"
+    dots = chart.marks["points"]
+    assert float(dots[0]["cy"]) < float(dots[1]["cy"])  # heavier is higher
+    assert float(dots[0]["cx"]) < float(dots[1]["cx"])  # less sleep is further left
+    assert "After under 7 hours, heaviness averaged 8.0 out of 10 (1 morning)." in (
+        chart.description
+    )
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["weekly_distance_chart data 'km'", "workload_ratio_chart data", "sleep_heaviness_chart data"],
+)
+def test_an_empty_chart_says_what_to_log_instead_of_drawing_empty_axes(tag) -> None:
+    html = Template("{% load charts %}{% " + tag + " %}").render(Context({"data": []}))
+    assert "<svg" not in html
+    assert "chart-empty" in html
+
+
+def test_a_drawn_chart_has_its_text_alternative_and_table_and_no_inline_style() -> None:
+    html = Template("{% load charts %}{% weekly_distance_chart data 'km' %}").render(
+        Context({"data": weeks([5] * 12, [3] * 12)})
+    )
+    assert 'role="img"' in html
+    assert '<title id="chart-weekly-title">' in html
+    assert '<desc id="chart-weekly-desc">Bars show the distance run each week' in html
+    assert "<table" in html
+    assert "<details" in html
+    assert "style=" not in html
