@@ -13,6 +13,8 @@ from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.views import plain_error_page
+
 logger = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -96,6 +98,11 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable: %s", exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = plain_error_page(
+            503,
+            "We are down for a moment",
+            "Our database is not answering just now. Please try again in a minute: "
+            "nothing you entered is half-saved.",
+        )
         response["Retry-After"] = "30"
         return response

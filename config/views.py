@@ -56,9 +56,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors or database access here: the error may be the database itself.
-    html = get_template("500.html").render()
-    return HttpResponse(html, status=500)
+    return plain_error_page(
+        500,
+        "Something went wrong on our side",
+        "We have been told about it. Please try again in a minute; "
+        "nothing you entered is half-saved.",
+    )
+
+
+def plain_error_page(status: int, title: str, text: str) -> HttpResponse:
+    """An error page that needs neither the database nor context processors."""
+    html = get_template("plain_error.html").render({"status": status, "title": title, "text": text})
+    return HttpResponse(html, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

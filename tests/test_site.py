@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from config.middleware import HtmxLoginRedirectMiddleware
+from config.views import server_error
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,11 @@ def test_pages_answer_503_with_the_site_page_while_the_database_is_down(client, 
     assert response.status_code == 503
     assert "We are down for a moment" in response.content.decode()
     assert response["Retry-After"] == "30"
+
+
+def test_server_errors_get_the_site_page_without_a_stack_trace(rf):
+    response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
+    assert "Traceback" not in html
