@@ -11,10 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from legs import diary_io
-from legs.models import SavedTip
+from legs.models import ChecklistRun, ChecklistRunAnswer, ChecklistRunStep, SavedTip
 from legs.models.comments import comments_json
 from legs.services import comment_anonymise_author
 
@@ -39,6 +40,48 @@ def saved_tips_json(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def checklist_runs_json(user: User) -> list[dict[str, Any]]:
+    """Each checklist or troubleshooter run: ticked steps in the checklist's order, answers in
+    the order given, and the diary run it is linked to (its ``id`` is the one in ``runs``)."""
+    runs = (
+        ChecklistRun.objects.for_user(user)
+        .select_related("checklist", "diary_run")
+        .prefetch_related(
+            Prefetch(
+                "ticks",
+                queryset=ChecklistRunStep.objects.select_related("step").order_by(
+                    "step__order", "step__pk"
+                ),
+            ),
+            Prefetch(
+                "answer_rows",
+                queryset=ChecklistRunAnswer.objects.select_related("answer__question"),
+            ),
+        )
+        .order_by("started", "pk")
+    )
+    return [
+        {
+            "checklist": run.checklist.slug,
+            "title": run.checklist.title,
+            "started": run.started.isoformat(),
+            "finished": run.finished.isoformat() if run.finished else None,
+            "ticked_steps": [tick.step.text for tick in run.ticks.all()],
+            "answers": [
+                {"question": row.answer.question.text, "answer": row.answer.text}
+                for row in run.answer_rows.all()
+            ],
+            "notes": run.notes,
+            "diary_run": (
+                {"id": run.diary_run.pk, "date": run.diary_run.date.isoformat()}
+                if run.diary_run
+                else None
+            ),
+        }
+        for run in runs
+    ]
+
+
 # One line per domain: the key in the download and the function that fills it.
 EXPORT_SECTIONS: dict[str, Callable[[User], Any]] = {
     "profile": profile_json,
@@ -46,6 +89,7 @@ EXPORT_SECTIONS: dict[str, Callable[[User], Any]] = {
     "checkins": diary_io.checkins_json,
     "saved_tips": saved_tips_json,
     "comments": comments_json,
+    "checklist_runs": checklist_runs_json,
 }
 
 

@@ -205,6 +205,7 @@ def write_csv(user: User, out: io.TextIOBase) -> None:
 def runs_json(user: User) -> list[dict[str, Any]]:
     return [
         {
+            "id": run.pk,  # what a checklist run's "diary_run" in the account export refers to
             "date": run.date.isoformat(),
             "distance_km": _plain(run.distance_km),
             "duration": format_duration(run.duration),

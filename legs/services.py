@@ -126,7 +126,65 @@ def troubleshooter_run_save(
     return run
 
 
+class ChecklistRunNotAttachable(ValueError):
+    """This checklist run cannot be linked to that diary run; the message says why, for members."""
+
+
+def checklist_run_attach(*, checklist_run: ChecklistRun, run: Run) -> ChecklistRun:
+    """Link a finished run of an After-your-run checklist to one of the same member's diary runs.
+
+    Linking a checklist run that is already linked moves it. Both rows are read again, locked,
+    inside the transaction, so the checks see what is stored rather than what the caller holds.
+    Raises ChecklistRunNotAttachable, with nothing written, when the two belong to different
+    members, when the checklist is not one that goes with a run (``Checklist.attaches_to_run``),
+    when it is not finished, or when either row has gone.
+    """
+    with transaction.atomic():
+        stored = (
+            ChecklistRun.objects.select_for_update(of=("self",))
+            .filter(pk=checklist_run.pk)
+            .values("user_id", "finished", "checklist__attaches_to_run")
+            .first()
+        )
+        if stored is None:
+            raise ChecklistRunNotAttachable("That checklist run no longer exists.")
+        if not stored["checklist__attaches_to_run"]:
+            raise ChecklistRunNotAttachable(
+                f"Only an After-your-run checklist can be linked to a diary run, "
+                f"not “{checklist_run.checklist.title}”."
+            )
+        if stored["finished"] is None:
+            raise ChecklistRunNotAttachable("Finish the checklist first, then link it to your run.")
+        # The run is looked up through the checklist run's owner: someone else's is not there.
+        owned = Run.objects.select_for_update().filter(pk=run.pk, user_id=stored["user_id"])
+        if run.pk is None or not owned.exists():
+            raise ChecklistRunNotAttachable("That run is not in your diary.")
+        ChecklistRun.objects.filter(pk=checklist_run.pk).update(diary_run=run)
+    checklist_run.diary_run = run
+    return checklist_run
+
+
+def checklist_run_detach(*, checklist_run: ChecklistRun) -> ChecklistRun:
+    """Unlink a checklist run from its diary run (both stay)."""
+    ChecklistRun.objects.filter(pk=checklist_run.pk).update(diary_run=None)
+    checklist_run.diary_run = None
+    return checklist_run
+
+
 # --- diary
+
+
+def diary_run_create(*, run: Run, checklist_run: ChecklistRun | None = None) -> Run:
+    """Save a new diary run (its owner already set) and link ``checklist_run`` to it.
+
+    Both or neither: when the link is refused (ChecklistRunNotAttachable) the run is not saved.
+    """
+    with transaction.atomic():
+        run.save()
+        if checklist_run is not None:
+            checklist_run_attach(checklist_run=checklist_run, run=run)
+    return run
+
 
 CHECKIN_IMPORT_FIELDS = [
     "sleep_hours",

@@ -62,7 +62,9 @@ class ChecklistAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Checklist | None = None) -> list[str]:
         fields = ["title", "slug", "kind", "summary", "order"]
-        return [*fields, "questions_link"] if obj is not None and obj.is_troubleshooter else fields
+        if obj is not None and obj.is_troubleshooter:
+            return [*fields, "questions_link"]
+        return [*fields, "attaches_to_run"]
 
     @admin.display(description="Steps or questions")
     def parts(self, obj: Checklist) -> str:

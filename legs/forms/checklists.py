@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
-from legs.models import ChecklistRun, TroubleshooterAnswer, TroubleshooterQuestion
+from accounts.models import User
+from legs.models import ChecklistRun, Run, TroubleshooterAnswer, TroubleshooterQuestion
+from legs.models.diary import member_today
+from legs.templatetags.units import distance
+
+# How far back the runs offered for linking go: an After-your-run checklist goes with a run of
+# the same day or so; a month leaves room for logging late without a list that never ends.
+LINK_DAYS = 30
 
 
 class TickForm(forms.Form):
@@ -49,3 +58,42 @@ class ChecklistRunNotesForm(forms.ModelForm):
         fields = ["notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"notes": "How it went, how your legs felt. Only you can see this."}
+
+
+class DiaryRunChoiceField(forms.ModelChoiceField):
+    """Diary runs named as the member reads them: date, distance in their unit, kind."""
+
+    unit = "km"
+
+    def label_from_instance(self, obj: Run) -> str:
+        day = f"{obj.date:%a} {obj.date.day} {obj.date:%b %Y}"
+        return f"{day}: {distance(obj.distance_km, self.unit)} {obj.get_kind_display().lower()}"
+
+
+class ChecklistRunLinkForm(forms.Form):
+    """Link a checklist run to one of the member's recent diary runs, or (left empty) unlink it.
+
+    The choices are the member's own runs of the last LINK_DAYS days, and the run linked now, so
+    someone else's run id is an invalid choice with a message, never a link.
+    """
+
+    diary_run = DiaryRunChoiceField(
+        queryset=Run.objects.none(),
+        required=False,
+        label="Your run",
+        empty_label="Not linked to a run",
+        help_text=f"Your runs of the last {LINK_DAYS} days, newest first.",
+        error_messages={
+            "invalid_choice": f"Choose one of your own runs of the last {LINK_DAYS} days."
+        },
+    )
+
+    def __init__(self, *args: Any, user: User, checklist_run: ChecklistRun, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"diary_run": checklist_run.diary_run_id})
+        super().__init__(*args, **kwargs)
+        recent = Q(date__gte=member_today(user) - timedelta(days=LINK_DAYS))
+        if checklist_run.diary_run_id:
+            recent |= Q(pk=checklist_run.diary_run_id)
+        field = self.fields["diary_run"]
+        field.queryset = Run.objects.for_user(user).filter(recent)
+        field.unit = user.units

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,12 +64,28 @@ class Checklist(models.Model):
     )
     summary = models.CharField(max_length=300, help_text="One or two sentences on the list page.")
     order = models.PositiveSmallIntegerField(default=0)
+    # Named by a flag rather than by the "after-your-run" slug, so renaming the checklist (or
+    # adding, say, an after-the-race one) in the admin does not silently change the rule.
+    attaches_to_run = models.BooleanField(
+        "can be linked to a diary run",
+        default=False,
+        help_text=(
+            "Members can link a finished run of this checklist to a run in their diary "
+            "(After your run)."
+        ),
+    )
 
     objects = ChecklistQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "title"]
         indexes = [models.Index(fields=["kind", "order"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=ChecklistKind.CHECKLIST) | Q(attaches_to_run=False),
+                name="checklist_only_checklists_attach_to_runs",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -83,6 +100,10 @@ class Checklist(models.Model):
     def clean(self) -> None:
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is a page of its own: pick another."})
+        if self.is_troubleshooter and self.attaches_to_run:
+            raise ValidationError(
+                {"attaches_to_run": "Only a checklist can be linked to a diary run."}
+            )
         if self.pk is None:
             return
         if self.is_troubleshooter and self.steps.exists():
@@ -607,16 +628,49 @@ class ChecklistRunQuerySet(models.QuerySet):
         return (
             self.filter(checklist=checklist)
             .order_by("-started", "-pk")
+            .select_related("diary_run")
             .prefetch_related("answer_rows" if checklist.is_troubleshooter else "ticks")
             .first()
         )
 
     def with_counts(self) -> ChecklistRunQuerySet:
+        """Each run with its checklist, its ticks, its checklist's steps and its answers counted.
+
+        Counted in correlated subqueries, not joins: a join of ticks × steps × answers grouped
+        over all of a member's runs would be built in full before a page takes its newest few.
+        """
         return self.select_related("checklist").annotate(
-            ticked_count=models.Count("ticks", distinct=True),
-            step_count=models.Count("checklist__steps", distinct=True),
-            answer_count=models.Count("answer_rows", distinct=True),
+            ticked_count=_count(ChecklistRunStep, "run"),
+            step_count=_count(ChecklistStep, "checklist", outer="checklist_id"),
+            answer_count=_count(ChecklistRunAnswer, "run"),
         )
+
+    def for_listing(self) -> ChecklistRunQuerySet:
+        """Runs worth listing ("My checklists", the diary), counted, with the linked diary run.
+
+        A run in progress with nothing ticked or answered yet is left out: it is noise.
+        """
+        return (
+            self.with_counts()
+            .select_related("diary_run")
+            .exclude(Q(finished__isnull=True) & Q(ticked_count=0) & Q(answer_count=0))
+        )
+
+    def attachable(self) -> ChecklistRunQuerySet:
+        """Finished runs of a checklist meant to be linked to a diary run (After your run)."""
+        return self.filter(checklist__attaches_to_run=True, finished__isnull=False)
+
+
+def _count(model: type[models.Model], field: str, *, outer: str = "pk") -> Coalesce:
+    """How many ``model`` rows point (by ``field``) at the outer row's ``outer`` column."""
+    rows = (
+        model.objects.filter(**{field: OuterRef(outer)})
+        .order_by()
+        .values(field)
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows), 0)
 
 
 class ChecklistRun(models.Model):
@@ -630,6 +684,16 @@ class ChecklistRun(models.Model):
         ChecklistStep, through="ChecklistRunStep", related_name="runs", blank=True
     )
     notes = models.TextField(blank=True, max_length=2000)
+    # The diary run this checklist went with (After your run). Deleting the diary run keeps the
+    # checklist run, unlinked: it is still the member's record of what they did.
+    diary_run = models.ForeignKey(
+        "legs.Run",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checklist_runs",
+        verbose_name="diary run",
+    )
 
     objects = ChecklistRunQuerySet.as_manager()
 

@@ -8,12 +8,12 @@ HTMX it answers with the fragment to swap in instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,12 +25,18 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from config.htmx import render_page, wants_fragment
 from config.public_cache import cache_public_page
 from legs import services
-from legs.forms.checklists import AnswerForm, ChecklistRunNotesForm, TickForm
+from legs.forms.checklists import (
+    AnswerForm,
+    ChecklistRunLinkForm,
+    ChecklistRunNotesForm,
+    TickForm,
+)
 from legs.models import (
     Checklist,
     ChecklistKind,
     ChecklistRun,
     ChecklistStep,
+    Run,
     Tip,
     TroubleshooterAnswer,
     TroubleshooterQuestion,
@@ -403,27 +409,45 @@ def troubleshooter_result(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def checklist_run_list(request: HttpRequest) -> HttpResponse:
     """ "My checklists": every run with something in it, newest first (an empty one is noise)."""
-    runs = (
-        ChecklistRun.objects.for_user(request.user)
-        .with_counts()
-        .exclude(Q(finished__isnull=True) & Q(ticked_count=0) & Q(answer_count=0))
-    )
+    runs = ChecklistRun.objects.for_user(request.user).for_listing()
     return render(request, "legs/checklists/run_list.html", {"runs": runs})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def checklist_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One of the member's own runs (anyone else's is a 404), with its notes form."""
+    """One of the member's own runs (anyone else's is a 404), with its notes form.
+
+    A finished run of an After-your-run checklist also gets a form linking it to one of the
+    member's recent diary runs, or unlinking it. Both forms post here; the link form says so
+    with a hidden ``form=link``.
+    """
     run = get_object_or_404(
-        ChecklistRun.objects.for_user(request.user).select_related("checklist"), pk=pk
+        ChecklistRun.objects.for_user(request.user).select_related("checklist", "diary_run"),
+        pk=pk,
     )
-    form = ChecklistRunNotesForm(request.POST or None, instance=run)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    linking = posted is not None and posted.get("form") == "link"
+    form = ChecklistRunNotesForm(None if linking else posted, instance=run)
+    link_form = None
+    if run.checklist.attaches_to_run and run.is_finished:
+        link_form = ChecklistRunLinkForm(
+            posted if linking else None, user=request.user, checklist_run=run
+        )
+    if linking:
+        if link_form is None:
+            messages.error(
+                request, "Only a finished After-your-run checklist can be linked to a diary run."
+            )
+            return redirect(run)
+        if link_form.is_valid():
+            _save_link(request, run, link_form.cleaned_data["diary_run"])
+            return redirect(run)
+    elif posted is not None and form.is_valid():
         form.save()
         messages.success(request, "Your notes are saved.")
         return redirect(run)
-    context: dict[str, Any] = {"run": run, "form": form}
+    context: dict[str, Any] = {"run": run, "form": form, "link_form": link_form}
     if run.checklist.is_troubleshooter:
         rows = run.answer_rows.select_related("answer__question").prefetch_related(
             Prefetch("answer__causes__tips", queryset=Tip.objects.published())
@@ -437,3 +461,25 @@ def checklist_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["done_steps"] = [step for step in steps if step.pk in ticked]
         context["skipped_steps"] = [step for step in steps if step.pk not in ticked]
     return render(request, "legs/checklists/run_detail.html", context)
+
+
+def _save_link(request: HttpRequest, run: ChecklistRun, diary_run: Run | None) -> None:
+    """Link ``run`` to ``diary_run`` (None: unlink) and tell the member what happened."""
+    if diary_run is None:
+        if run.diary_run is not None:
+            day = run.diary_run.date
+            services.checklist_run_detach(checklist_run=run)
+            messages.success(request, f"Unlinked from your run of {_day(day)}. Both are kept.")
+        else:
+            messages.info(request, "Nothing changed: choose one of your runs to link.")
+        return
+    try:
+        services.checklist_run_attach(checklist_run=run, run=diary_run)
+    except services.ChecklistRunNotAttachable as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, f"Linked to your run of {_day(diary_run.date)}.")
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"

@@ -16,19 +16,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
-from legs import diary_io
+from legs import diary_io, services
 from legs.forms.diary import CheckInForm, ImportForm, QuickRunForm, RunForm
 from legs.insights import acwr, build_insights, running_streak
-from legs.models import CheckIn, Run, Tip
-from legs.models.diary import km_to, member_today
+from legs.models import CheckIn, ChecklistRun, Run, Tip
+from legs.models.diary import km_to, member_today, member_zone
 from legs.services import DiaryImportResult, diary_import
 from legs.templatetags.charts import RatioPoint, SleepPoint, WeekTotal
 from legs.templatetags.units import distance
@@ -75,6 +76,7 @@ def _dashboard_context(user: User, today: date, form: QuickRunForm) -> dict[str,
     tip_titles = dict(Tip.objects.filter(slug__in=slugs).values_list("slug", "title"))
     recent_runs = list(Run.objects.for_user(user)[:RECENT])
     recent_checkins = list(CheckIn.objects.for_user(user)[:RECENT])
+    recent_checklist_runs = list(ChecklistRun.objects.for_user(user).for_listing()[:RECENT])
     week_start = today - timedelta(days=6)
     last_week = [run for run in runs if run.date >= week_start]
     return {
@@ -101,6 +103,7 @@ def _dashboard_context(user: User, today: date, form: QuickRunForm) -> dict[str,
         "streak": running_streak(runs, checkins, today),
         "recent_runs": recent_runs,
         "recent_checkins": recent_checkins,
+        "recent_checklist_runs": recent_checklist_runs,
     }
 
 
@@ -152,15 +155,61 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(request, "legs/diary/run_list.html", {"page": page})
 
 
+def _checklist_run_to_link(request: HttpRequest) -> ChecklistRun | None:
+    """The After-your-run checklist run a new run is to be linked to, if one is named.
+
+    Named by ``?checklist_run=<id>`` on the way in and by a hidden field of the same name when
+    the form is posted; fetched through the owner each time, so another member's id, an id
+    that is not a number, or a run that cannot be linked (not finished, or of another
+    checklist) is a 404.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    raw = data.get("checklist_run", "").strip()
+    if not raw:
+        return None
+    try:
+        pk = int(raw)
+    except ValueError:
+        raise Http404("No such checklist run.") from None
+    return get_object_or_404(
+        ChecklistRun.objects.for_user(request.user).attachable().select_related("checklist"),
+        pk=pk,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def run_create(request: HttpRequest) -> HttpResponse:
-    form = RunForm(request.POST or None, user=request.user)
+    """A new run; with ``checklist_run`` (see above) the checklist run is linked to it on save."""
+    user = request.user
+    checklist_run = _checklist_run_to_link(request)
+    # The checklist's day where the member lives: logged the next morning, the run still
+    # belongs to the day of the checklist.
+    checklist_day = (
+        timezone.localdate(checklist_run.started, timezone=member_zone(user))
+        if checklist_run is not None
+        else None
+    )
+    initial = {"date": checklist_day} if checklist_day else {}
+    form = RunForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        run = form.save()
-        messages.success(request, f"Run saved: {distance(run.distance_km, request.user.units)}.")
-        return redirect("diary")
-    return render(request, "legs/diary/run_form.html", {"form": form})
+        try:
+            run = services.diary_run_create(
+                run=form.save(commit=False), checklist_run=checklist_run
+            )
+        except services.ChecklistRunNotAttachable as problem:
+            form.add_error(None, f"The run is not saved: {problem}")
+        else:
+            saved = f"Run saved: {distance(run.distance_km, user.units)}."
+            if checklist_run is not None:
+                saved += (
+                    f" It is linked to your {checklist_run.checklist.title} checklist of "
+                    f"{_day(checklist_day)}."
+                )
+            messages.success(request, saved)
+            return redirect("diary")
+    context = {"form": form, "checklist_run": checklist_run, "checklist_day": checklist_day}
+    return render(request, "legs/diary/run_form.html", context)
 
 
 @login_required
@@ -172,7 +221,12 @@ def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, f"Run of {_day(run.date)} updated.")
         return redirect("run_list")
-    return render(request, "legs/diary/run_form.html", {"form": form, "run": run})
+    context = {
+        "form": form,
+        "run": run,
+        "checklist_runs": run.checklist_runs.select_related("checklist"),
+    }
+    return render(request, "legs/diary/run_form.html", context)
 
 
 @login_required

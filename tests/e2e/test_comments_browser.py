@@ -55,6 +55,8 @@ def test_visitor_asks_a_moderator_answers_from_the_admin_and_the_visitor_sees_it
     expect(coach_page.locator("#moderation-queue")).to_contain_text("Pending moderation")
     coach_page.get_by_role("link", name="Pending moderation").click()
     coach_page.get_by_role("link", name=re.compile("Since a chest infection")).click()
+    # The canned-reply script is deferred: choose only once it has run, as a person would.
+    coach_page.wait_for_load_state("load")
     coach_page.get_by_label("Start from a canned reply").select_option(label="Back after a virus")
     box = coach_page.get_by_label("Reply as coach")
     expect(box).to_have_value("Keep every run easy; rest and sleep.")

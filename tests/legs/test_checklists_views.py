@@ -194,10 +194,12 @@ def test_finishing_shows_a_summary_that_offers_members_to_log_the_run(member_cli
     tick(member_client, steps[0])
     response = member_client.post(reverse("checklist_finish", args=[after.slug]), follow=True)
     html = response.content.decode()
+    run = ChecklistRun.objects.get()
     assert "Finished: 1 of 10 steps done" in html
-    assert 'href="/diary/runs/new/"' in html
+    # After your run: the diary run logged from here is linked to it.
+    assert f'href="/diary/runs/new/?checklist_run={run.pk}"' in html
     assert steps[1].text in html  # listed as skipped
-    assert ChecklistRun.objects.get().finished is not None
+    assert run.finished is not None
 
 
 def test_finishing_shows_visitors_a_sign_up_offer(client, after):
