@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -344,15 +345,16 @@ def _boolean(value: str, label: str) -> bool:
     raise RowProblem(f"{label}: write yes or no (not “{value}”).")
 
 
-class _RowReader:
+class _RowReader(ABC):
     source = ""
 
     def __init__(self, user: User) -> None:
         self.user = user
         self.today = member_today(user)
 
+    @abstractmethod
     def read(self, record: dict[str, str], parsed: ParsedImport) -> Run | CheckIn | None:
-        raise NotImplementedError
+        """One CSV record as an unsaved entry, None for a row to skip; RowProblem if bad."""
 
     def run(self, data: dict[str, Any], unit: str) -> Run:
         form = RunForm(data, user=self.user, today=self.today, unit=unit, heaviness_required=False)
