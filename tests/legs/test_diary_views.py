@@ -3,15 +3,18 @@ and the query counts that keep the dashboard's work bounded."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
 from tests.factories import CheckInFactory, RunFactory, UserFactory
@@ -412,3 +415,16 @@ def test_the_weekly_chart_sums_in_the_database_over_twelve_weeks(member_client, 
     chart = re.search(r'id="chart-weekly">.*?</figure>', page, re.S).group(0)
     assert "This week so far: 15.5 km, average heaviness 5.0 out of 10" in chart
     assert "99.0" not in chart  # twelve weeks back is outside the chart's 12 weeks
+
+
+def test_seed_demo_gives_the_demo_member_months_of_diary_the_insights_can_read(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    demo = User.objects.get(username="demo")
+    runs = Run.objects.for_user(demo)
+    assert runs.count() > 80
+    assert CheckIn.objects.for_user(demo).count() > 130
+    assert (runs.latest("date").date - runs.earliest("date").date).days > 120
+    client.force_login(demo)
+    html = client.get(reverse("diary")).content.decode()
+    assert "associated with" in html
+    assert "<svg" in html

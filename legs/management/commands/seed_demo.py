@@ -1,4 +1,5 @@
-"""Demo data for trying the site: a moderator, a demo member, and fictional comment threads.
+"""Demo data for trying the site: a moderator, a demo member with months of diary entries,
+and fictional comment threads.
 
 Every person and every word here is invented for the demo. Passwords are random and printed
 once. Each part of the site seeds itself in one step function of the demo member and the
@@ -7,10 +8,12 @@ moderator, listed in SEED_STEPS.
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -19,7 +22,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from legs import services
-from legs.models import Comment, Status, Tip
+from legs.models import CheckIn, Comment, Run, Status, Tip
+from legs.models.diary import member_today
 
 DEMO_USERNAME = "demo"
 MODERATOR_USERNAME = "coach"
@@ -181,12 +185,84 @@ def seed_comments(demo: Demo) -> None:
     )
 
 
-SEED_STEPS: list[Callable[[Demo], None]] = [seed_comments]
+DIARY_WEEKS = 20
+# Monday to Sunday: kind and base distance (km) of a plain week; None is a rest day.
+WEEK_PLAN = [
+    ("easy", 6.0),
+    ("intervals", 7.0),
+    None,
+    ("tempo", 8.0),
+    ("easy", 5.0),
+    None,
+    ("long", 14.0),
+]
+
+
+def seed_diary(demo: Demo) -> None:
+    """Months of runs and check-ins telling a plain story the insights can read: steady weeks,
+    then a jump in distance with shorter nights and skipped warm-ups, and heavier legs."""
+    # Variation for demo data, not security: a seeded generator keeps every run of it alike.
+    rng = random.Random(2026)  # nosec B311
+    today = member_today(demo.member)
+    start = today - timedelta(weeks=DIARY_WEEKS)
+    start -= timedelta(days=start.weekday())
+    runs, checkins = [], []
+    day = start
+    while day <= today:
+        weeks_left = (today - day).days // 7
+        overreaching = weeks_left < 3  # the last three weeks: a jump of about 40 %
+        growth = 1 + 0.03 * min(DIARY_WEEKS - weeks_left, 12) + (0.4 if overreaching else 0)
+        short_night = overreaching and rng.random() < 0.6 or rng.random() < 0.15
+        sleep = Decimal(
+            str(round(rng.uniform(5.5, 6.7) if short_night else rng.uniform(7, 8.5), 1))
+        )
+        plan = WEEK_PLAN[day.weekday()]
+        base_heaviness = 2 + (2 if short_night else 0) + (2 if overreaching else 0)
+        if plan is not None:
+            kind, km = plan
+            distance = Decimal(str(round(km * growth * rng.uniform(0.9, 1.1), 2)))
+            pace = rng.uniform(5.4, 6.2) if kind in ("easy", "long") else rng.uniform(4.6, 5.2)
+            warm_up = 0 if overreaching and rng.random() < 0.7 else rng.choice([5, 10, 10, 12])
+            runs.append(
+                Run(
+                    user=demo.member,
+                    date=day,
+                    distance_km=distance,
+                    duration=timedelta(seconds=round(float(distance) * pace * 60)),
+                    kind=kind,
+                    rpe=rng.randint(5, 8) if kind in ("intervals", "tempo", "long") else 3,
+                    leg_heaviness=min(10, base_heaviness + (0 if warm_up >= 10 else 1)),
+                    warm_up_minutes=warm_up,
+                    cool_down_minutes=rng.choice([0, 5, 10]),
+                    stretched_after=rng.random() < 0.5,
+                    water_ml=rng.choice([None, 250, 500]),
+                )
+            )
+        checkins.append(
+            CheckIn(
+                user=demo.member,
+                date=day,
+                sleep_hours=sleep,
+                leg_heaviness=max(0, min(10, base_heaviness + rng.randint(-1, 1))),
+                soreness=rng.randint(2, 5),
+                fatigue=rng.randint(2, 5) + (1 if overreaching else 0),
+                stress=rng.randint(1, 4),
+                rest_day=plan is None,
+                recovery_actions=["stretching"] if rng.random() < 0.4 else [],
+            )
+        )
+        day += timedelta(days=1)
+    Run.objects.bulk_create(runs)
+    CheckIn.objects.bulk_create(checkins)
+
+
+SEED_STEPS: list[Callable[[Demo], None]] = [seed_comments, seed_diary]
 
 
 class Command(BaseCommand):
     help = (
-        "Add demo data: a moderator, a demo member and fictional comment threads. Passwords "
+        "Add demo data: a moderator, a demo member with months of diary entries and fictional "
+        "comment threads. Passwords "
         "are random and printed once. Does nothing if the demo member exists already."
     )
 
