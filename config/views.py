@@ -37,7 +37,19 @@ def _error_page(request: HttpRequest, status: int, title: str, text: str) -> Htt
     return render(request, "error.html", context, status=status)
 
 
+def database_unreachable(exception: BaseException | None) -> bool:
+    """Whether an unreachable database is behind this exception, however it was re-raised on
+    the way (the session middleware turns a session it cannot save into a 400)."""
+    while exception is not None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if database_unreachable(exception):
+        return database_unavailable()
     return _error_page(request, 400, "Bad request", "We could not understand that request.")
 
 
@@ -60,7 +72,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this while it handles the exception. A database that stops answering after
     # the view (the session middleware saving the session) is the same outage as one in a view
     # (DatabaseUnavailableMiddleware), and gets the same 503.
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    if database_unreachable(sys.exc_info()[1]):
         return database_unavailable()
     return plain_error_page(
         500,

@@ -2,7 +2,8 @@
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import InterfaceError, OperationalError
+from django.contrib.sessions.models import Session
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.test import Client
 
 from config.views import server_error
@@ -24,6 +25,37 @@ def test_a_session_that_cannot_be_saved_gets_the_503_page_not_a_500(monkeypatch)
     assert response.status_code == 503
     assert "We are down for a moment" in response.content.decode()
     assert response["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize(
+    ("problem", "status", "title"),
+    [
+        # Django's session store reports any database error on update as "the session was
+        # deleted meanwhile", which its middleware answers with a 400...
+        (
+            OperationalError("terminating connection due to administrator command"),
+            503,
+            "We are down for a moment",
+        ),
+        # ...which stays right when the session really was deleted (logged out in another tab).
+        (DatabaseError("Forced update did not affect any rows."), 400, "Bad request"),
+    ],
+)
+def test_an_existing_session_that_cannot_be_saved_gets_the_503_page_when_the_database_is_away(
+    monkeypatch, problem, status, title
+):
+    step = ChecklistStepFactory(checklist=ChecklistFactory())
+    url = f"/checklists/{step.checklist.slug}/steps/{step.pk}/"
+    client = Client(raise_request_exception=False)
+    assert client.post(url, {"ticked": "1"}).status_code == 302  # the session exists now
+
+    def fails(self, *args, **kwargs):
+        raise problem
+
+    monkeypatch.setattr(Session, "save", fails)
+    response = client.post(url, {"ticked": "0"})
+    assert response.status_code == status
+    assert title in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,9 @@
    once it is back, everything answers again without restarting gunicorn (the workers'
    persistent connections are health-checked: CONN_MAX_AGE with conn_health_checks).
 
-A probe asks /healthz and a checklist page (never cached, always reads the database) five times
-a second throughout, to time the outage and the recovery.
+A probe asks /healthz, a checklist page (never cached, always reads the database) and the home
+page as a first visit (no cookies: the cached public page) about five times a second throughout,
+to time the outage and the recovery.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def pg_ctlcluster(action: str) -> None:
         check=True,
         timeout=60,
         capture_output=True,
+        start_new_session=True,  # out of the terminal's process group: Ctrl-C does not reach it
     )
 
 
@@ -122,13 +124,22 @@ def stop_the_database(times: Timeline) -> None:
         harness.pause.wait(harness.OUTAGE_SECONDS)
     finally:
         times.restart = time.monotonic()
-        for attempt in range(3):
-            try:
-                pg_ctlcluster("start")
-                break
-            except subprocess.SubprocessError as problem:
-                say(f"  starting PostgreSQL again failed (attempt {attempt + 1}): {problem}")
-                harness.pause.wait(2)
+        # Nothing may interrupt the start: not Ctrl-C, not a CI runner's TERM (the cluster is
+        # shared); they take effect once it is up.
+        previous = {
+            sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            for attempt in range(3):
+                try:
+                    pg_ctlcluster("start")
+                    break
+                except subprocess.SubprocessError as problem:
+                    say(f"  starting PostgreSQL again failed (attempt {attempt + 1}): {problem}")
+                    harness.pause.wait(2)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         times.up = time.monotonic()
 
 
@@ -137,6 +148,8 @@ def probe(port: int, slug: str, records: list[Record], stop: threading.Event) ->
     while not stop.is_set():
         browser.get("/healthz", label="probe /healthz")
         browser.get(f"/checklists/{slug}/", label="probe page")
+        # A first visit (no cookies at all) may be served a cached public page without the database.
+        Browser(port, "probe", records).get("/", label="probe home, first visit")
         stop.wait(PROBE_EVERY)
 
 
@@ -281,6 +294,9 @@ def analyse(
         pages = [r for r in fully_down if r.label == "probe page"]
         lost = [r for r in everything if id(r) in in_outage and r.status is None]
         after = [r for r in everything if r.start > outage_end + 1.0]
+        first_visits = Counter(
+            str(r.status or r.error) for r in fully_down if r.label == "probe home, first visit"
+        )
         outage = {
             "answers during the outage": dict(answers),
             "503 as expected": len(five) - len(wrong),
@@ -291,6 +307,7 @@ def analyse(
             "recovered after s (healthz)": round(healthy - times.up, 2) if healthy else None,
             "recovered after s (page)": round(page_ok - times.up, 2) if page_ok else None,
             "failures after recovery": sum(map(failed, after)),
+            "first-visit home while down": dict(first_visits),
         }
         say(
             "  database stopped: people's answers meanwhile "
@@ -302,6 +319,11 @@ def analyse(
             f"{outage['healthz 503 while down']} of {len(health)} probes while down; pages "
             "answered 503 to "
             f"{sum(r.status == 503 for r in pages)} of {len(pages)} probes"
+        )
+        say(
+            "  home page for a first visit (no cookies) while fully down: "
+            + ", ".join(f"{status} × {n}" for status, n in sorted(first_visits.items()))
+            + " (200: the cached public page)"
         )
         say(
             f"  back: /healthz 200 {outage['recovered after s (healthz)']} s and a page 200 "
