@@ -34,7 +34,9 @@ class Record:
     status: int | None
     error: str = ""
     user: str = ""
-    detail: str = ""  # for a 5xx: the page's <title> (which error page answered), or the body
+    detail: str = (
+        ""  # for a 4xx or 5xx: the page's <title> (which error page answered), or the body
+    )
 
 
 @dataclass
@@ -197,7 +199,7 @@ class Browser:
             connection.close()
         seconds = time.monotonic() - start
         detail = ""
-        if response.status is not None and response.status >= 500:
+        if response.status is not None and response.status >= 400:
             title = _TITLE.search(response.body)
             detail = title.group(1).strip() if title else response.body[:80]
         self.records.append(

@@ -283,6 +283,9 @@ def analyse(
         "a request failed with a 5xx outside the outage",
     )
 
+    four = [r for r in everything if r.status and 400 <= r.status < 500]
+    check(not four, f"{len(four)} answers were 4xx (none is expected, outage or not): {four[:3]}")
+
     notes = [f"worker kill: {len(kill_failures)} request(s) failed (in flight on the worker)"]
     outage: dict[str, object] = {}
     if outage_ran:

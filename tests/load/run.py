@@ -76,7 +76,10 @@ def load_phase(phase: str, workdir: Path) -> dict[str, object]:
         figures = harness.print_records(records, seconds)
         errors = [record for record in records if record.status is None]
         five = [record for record in records if record.status and record.status >= 500]
+        four = [record for record in records if record.status and 400 <= record.status < 500]
         check(not five, f"{phase}: {len(five)} answers were 5xx")
+        # The people send only what the pages offer them: a 4xx is a fault (CSRF, a lost session).
+        check(not four, f"{phase}: {len(four)} answers were 4xx {four[:3]}")
         check(not errors, f"{phase}: {len(errors)} requests got no answer {errors[:3]}")
         check(not server_5xx, f"{phase}: gunicorn's access log holds {server_5xx} 5xx answers")
         writes = harness.verify_writes(ledger)
