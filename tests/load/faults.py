@@ -79,12 +79,16 @@ def busy_clients(database: str) -> int:
 
 
 def wait_for_quiet(database: str) -> bool:
-    start = time.monotonic()
+    start, told = time.monotonic(), False
     while time.monotonic() - start < harness.QUIET_WAIT:
         busy = busy_clients(database)
         if not busy:
+            if told:
+                say(f"  the cluster is quiet after {time.monotonic() - start:.0f} s")
             return True
-        say(f"  waiting: {busy} other sessions busy on the shared PostgreSQL cluster")
+        if not told:
+            say(f"  waiting (at most {harness.QUIET_WAIT:.0f} s): {busy} other sessions busy on it")
+            told = True
         harness.pause.wait(2)
     return False
 
