@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run serve test lint bench clean
+.PHONY: setup run serve test lint bench loadtest faults clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,14 @@ clean:
 # worker memory and page weight. Needs wrk: apt-get install -y wrk.
 bench: setup
 	$(PY) tests/bench/run.py
+
+# Load and faults (tests/load/, see its run.py): 20 simulated people for 60 s against gunicorn as
+# `make serve` runs it, once on SQLite and once on PostgreSQL (a database made and dropped for
+# the run), then a gunicorn worker killed and the PostgreSQL cluster stopped for a few seconds
+# mid-run. Loopback only. Needs PostgreSQL on 127.0.0.1:5432 and root for pg_ctlcluster; uses
+# Redis on 127.0.0.1:6379 when it answers. `make faults` runs the faults part alone.
+loadtest: $(STAMP)
+	$(PY) tests/load/run.py
+
+faults: $(STAMP)
+	$(PY) tests/load/run.py faults

@@ -20,6 +20,19 @@ BUCKET_SECONDS = 60
 
 
 def client_ip(request: HttpRequest) -> str:
+    """The visitor's address, as every per-IP limit counts it.
+
+    Directly served, the connection's own. Behind TRUSTED_PROXY_COUNT proxies (a load balancer,
+    a CDN), REMOTE_ADDR is the nearest proxy for everyone, so it is the address the outermost
+    proxy saw: that many places from the right of X-Forwarded-For, the part each proxy appends
+    and a client cannot forge. A request with fewer entries did not come through the proxies.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django_htmx.http import HttpResponseClientRedirect
 
-from config.views import plain_error_page
+from config.views import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,9 @@ class DatabaseUnavailableMiddleware:
     """Answer 503 with the site's own page while the database is unreachable.
 
     The request failed before any write could commit, so the visitor is told to retry; the
-    page renders without the database, and the next request tries a fresh connection.
+    page renders without the database, and the next request tries a fresh connection. A failure
+    in a middleware after the view (the session being saved) reaches `server_error`, which
+    answers the same.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -98,11 +100,4 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable: %s", exception)
-        response = plain_error_page(
-            503,
-            "We are down for a moment",
-            "Our database is not answering just now. Please try again in a minute: "
-            "nothing you entered is half-saved.",
-        )
-        response["Retry-After"] = "30"
-        return response
+        return database_unavailable()

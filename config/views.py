@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -36,7 +37,19 @@ def _error_page(request: HttpRequest, status: int, title: str, text: str) -> Htt
     return render(request, "error.html", context, status=status)
 
 
+def database_unreachable(exception: BaseException | None) -> bool:
+    """Whether an unreachable database is behind this exception, however it was re-raised on
+    the way (the session middleware turns a session it cannot save into a 400)."""
+    while exception is not None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if database_unreachable(exception):
+        return database_unavailable()
     return _error_page(request, 400, "Bad request", "We could not understand that request.")
 
 
@@ -56,6 +69,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while it handles the exception. A database that stops answering after
+    # the view (the session middleware saving the session) is the same outage as one in a view
+    # (DatabaseUnavailableMiddleware), and gets the same 503.
+    if database_unreachable(sys.exc_info()[1]):
+        return database_unavailable()
     return plain_error_page(
         500,
         "Something went wrong on our side",
@@ -68,6 +86,18 @@ def plain_error_page(status: int, title: str, text: str) -> HttpResponse:
     """An error page that needs neither the database nor context processors."""
     html = get_template("plain_error.html").render({"status": status, "title": title, "text": text})
     return HttpResponse(html, status=status)
+
+
+def database_unavailable() -> HttpResponse:
+    """503 with the site's page while the database is unreachable: retry, nothing half-saved."""
+    response = plain_error_page(
+        503,
+        "We are down for a moment",
+        "Our database is not answering just now. Please try again in a minute: "
+        "nothing you entered is half-saved.",
+    )
+    response["Retry-After"] = "30"
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
