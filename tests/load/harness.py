@@ -206,16 +206,27 @@ def wait_until_healthy(port: int, deadline: float) -> float:
 def log_in(browser: Browser, username: str) -> None:
     page = browser.get("/accounts/login/", label="log-in form")
     form = find_form(page.body, "/accounts/login/")
-    if form is None:
-        raise RuntimeError(f"no log-in form for {username}: {page.status}")
+    if not check(form is not None, f"no log-in form for {username}: {page.status}"):
+        return
     answer = browser.post(
         form.action,
         form.data(username=username, password=MEMBER_PASSWORD),
         label="log in",
         follow=False,
     )
-    if answer.status != 302 or "sessionid" not in browser.cookies:
-        raise RuntimeError(f"{username} could not log in: {answer.status}")
+    check(
+        answer.status == 302 and "sessionid" in browser.cookies,
+        f"{username} could not log in: {answer.status}",
+    )
+
+
+def keep_going(person: Person, stop: threading.Event) -> None:
+    """One person's loop; a person who trips over something fails the run, not silently."""
+    try:
+        person.run(stop)
+    except Exception as problem:
+        check(False, f"{person.name} stopped: {problem!r}")
+        raise
 
 
 def people(site: Site, ledger: Ledger, members: list[str], records: list[Record]) -> list[Person]:
@@ -242,7 +253,9 @@ def people(site: Site, ledger: Ledger, members: list[str], records: list[Record]
 @contextlib.contextmanager
 def running(crowd: list[Person]) -> Iterator[threading.Event]:
     stop = threading.Event()
-    threads = [threading.Thread(target=person.run, args=(stop,), daemon=True) for person in crowd]
+    threads = [
+        threading.Thread(target=keep_going, args=(person, stop), daemon=True) for person in crowd
+    ]
     for thread in threads:
         thread.start()
     try:
