@@ -89,12 +89,17 @@ def plain_error_page(status: int, title: str, text: str) -> HttpResponse:
 
 
 def database_unavailable() -> HttpResponse:
-    """503 with the site's page while the database is unreachable: retry, nothing half-saved."""
+    """503 with the site's page while the database is unreachable.
+
+    A write can commit just before the database goes, so the page asks to check before
+    sending again rather than promising nothing was saved.
+    """
     response = plain_error_page(
         503,
         "We are down for a moment",
-        "Our database is not answering just now. Please try again in a minute: "
-        "nothing you entered is half-saved.",
+        "Our database is not answering just now. Please try again in a minute. If you were "
+        "saving something, look for it before sending it again: nothing is ever half-saved, "
+        "but it may have been saved just before we lost the database.",
     )
     response["Retry-After"] = "30"
     return response
