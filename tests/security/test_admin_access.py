@@ -8,6 +8,7 @@ but the "add" pages of what only readers and members write.
 
 import pytest
 from django.contrib import admin
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security.urlmap import (
@@ -16,6 +17,7 @@ from tests.security.urlmap import (
     ADMIN_ROLES,
     ADMIN_SPECIAL,
     REDIRECT,
+    admin_model,
     admin_model_page,
     admin_model_route,
 )
@@ -82,3 +84,30 @@ def test_admin_page_answers_the_expected_status_for_each_role(
     assert response["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" in response
 
+
+def model_pages(page: str) -> list[str]:
+    pages = {name: admin_model_page(name) for name in admin_url_names()}
+    return sorted(name for name, stem_page in pages.items() if stem_page and stem_page[1] == page)
+
+
+@pytest.mark.parametrize("name", model_pages("change") + model_pages("delete"))
+def test_admin_posts_without_a_csrf_token_are_refused(name, world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.superuser)
+    url = reverse(name, kwargs=admin_model_route(name).kwargs(world))
+    assert client.post(url, {"post": "yes"}).status_code == 403
+
+
+@pytest.mark.parametrize("name", model_pages("delete"))
+def test_a_moderator_cannot_delete_outside_comment_moderation(name, world, client_as):
+    stem, _ = admin_model_page(name)
+    model = admin_model(name)
+    count = model._default_manager.count()
+    url = reverse(name, kwargs=admin_model_route(name).kwargs(world))
+    response = client_as("moderator").post(url, {"post": "yes"})
+    if stem in ("legs_cannedreply", "legs_disallowedword"):
+        assert response.status_code == 302
+        assert model._default_manager.count() == count - 1
+    else:
+        assert response.status_code == 403
+        assert model._default_manager.count() == count

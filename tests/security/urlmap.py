@@ -228,18 +228,25 @@ ADMIN_APP_LISTS: dict[str, dict[str, int | str]] = {
 }
 
 
+def _admin_models() -> dict[str, type]:
+    from django.contrib import admin
+
+    return {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+
+
 def admin_model_page(name: str) -> tuple[str, str] | None:
     """("legs_tip", "change") for "admin:legs_tip_change"; None for any other admin URL."""
     stem, _, page = name.removeprefix("admin:").rpartition("_")
-    return (stem, page) if page in MODEL_PAGES and stem else None
+    return (stem, page) if page in MODEL_PAGES and stem in _admin_models() else None
+
+
+def admin_model(name: str) -> type:
+    return _admin_models()[admin_model_page(name)[0]]
 
 
 def admin_model_route(name: str) -> Route:
-    from django.contrib import admin
-
     stem, page = admin_model_page(name)
-    models = {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
-    model = models[stem]
+    model = admin_model(name)
     moderator = 200 if page in MODERATOR_PAGES.get(stem, ()) else 403
     superuser = 403 if page == "add" and stem in NOBODY_ADDS else 200
 
