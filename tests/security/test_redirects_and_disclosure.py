@@ -208,3 +208,29 @@ def test_log_in_answers_alike_for_an_unknown_name_and_a_wrong_password(world):
 
     assert attempt(world.owner.username) == attempt("no-such-runner")
     assert attempt(world.owner.email) == attempt("no-such-runner@example.com")
+
+
+# Relative addresses that are also words: a `next` is an address, never a view's name.
+WORDS = ["0", "profile", "home", "diary", "evil"]
+
+
+@pytest.mark.parametrize("target", WORDS)
+def test_a_next_that_is_a_bare_word_is_followed_as_an_address(target, world, client_as):
+    signup = Client().post(
+        reverse("signup"),
+        {
+            "username": "wordrunner",
+            "email": "word@example.com",
+            "password1": "stride-cadence-42-hills",
+            "password2": "stride-cadence-42-hills",
+            "next": target,
+        },
+    )
+    assert signup["Location"] == target
+    save = client_as("owner").post(reverse("tip_save", args=[world.tip.slug]), {"next": target})
+    assert save["Location"] == target
+    login = Client().post(
+        reverse("login"),
+        {"username": world.owner.username, "password": PASSWORD, "next": target},
+    )
+    assert login["Location"] == target
