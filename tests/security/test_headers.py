@@ -158,7 +158,7 @@ def prod_settings() -> dict[str, object]:
         "import json; from django.conf import settings; "
         f"print(json.dumps({{name: getattr(settings, name) for name in {PROD_SETTINGS!r}}}))"
     )
-    out = subprocess.run(  # noqa: S603 - a fixed command line, no user input
+    out = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
         cwd=Path(__file__).resolve().parents[2],
