@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordResetView
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -58,7 +58,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             user = form.save()
             login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
             messages.success(request, f"Welcome, {user.username}! Your account is ready.")
-            return redirect(_safe_next(request) or "profile")
+            # The target is an address, never a view name for redirect() to reverse ("0" was
+            # a 500).
+            target = _safe_next(request)
+            return HttpResponseRedirect(target) if target else redirect("profile")
     return render(request, "registration/signup.html", context)
 
 

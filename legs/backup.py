@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 
-# pg_dump/pg_restore run with fixed argument lists and no shell.
+# B404, B603: pg_dump/pg_restore run with fixed argument lists and no shell; B607: they are
+# found on PATH, where the PostgreSQL client tools are installed with the server's packages.
 import subprocess  # nosec B404
 from pathlib import Path
 

@@ -1,7 +1,7 @@
 from .base import *  # noqa: F403
 from .base import CACHES, REDIS_URL
 
-# A fixed key is fine for the test suite only; prod refuses to start without its own.
+# B105: a fixed key is fine for the test suite only; prod refuses to start without its own.
 SECRET_KEY = "test-only-key"  # nosec B105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin_changelist import SafeChangeListMixin
 from legs.models import (
     Checklist,
     ChecklistRun,
@@ -42,7 +43,7 @@ class ChecklistStepInline(admin.StackedInline):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(admin.ModelAdmin):
+class ChecklistAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "order", "parts"]
     list_filter = ["kind"]
     search_fields = ["title", "summary"]
@@ -211,7 +212,7 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 @admin.register(TroubleshooterQuestion)
-class TroubleshooterQuestionAdmin(admin.ModelAdmin):
+class TroubleshooterQuestionAdmin(SafeChangeListMixin, admin.ModelAdmin):
     form = QuestionAdminForm
     inlines = [AnswerInline]
     list_display = ["text", "checklist", "order", "slug", "answer_count"]
@@ -304,7 +305,7 @@ class RunAnswerInline(ReadOnlyInline):
 
 
 @admin.register(ChecklistRun)
-class ChecklistRunAdmin(admin.ModelAdmin):
+class ChecklistRunAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """Members' runs are theirs: the admin may look (e.g. to answer a support request), not edit."""
 
     list_display = ["checklist", "user", "started", "finished"]

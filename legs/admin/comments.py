@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from config.admin_changelist import SafeChangeListMixin
 from legs import services
 from legs.forms.comments import CoachReplyForm, PromoteForm
 from legs.models import CannedReply, Comment, DisallowedWord, Status
@@ -51,7 +52,7 @@ class ReportedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """The moderation queue: reported comments first, then the newest.
 
     Comments are written by readers, or by moderators through "Reply as coach": there is no
@@ -276,14 +277,14 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
+class CannedReplyAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("title", "order")
     list_editable = ("order",)
     search_fields = ("title", "body")
 
 
 @admin.register(DisallowedWord)
-class DisallowedWordAdmin(admin.ModelAdmin):
+class DisallowedWordAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """Words or phrases that mark a new comment as spam (whole words, any letter case)."""
 
     list_display = ("word",)

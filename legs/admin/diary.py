@@ -13,10 +13,11 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from config.admin_changelist import SafeChangeListMixin
 from legs.models import CheckIn, Run
 
 
-class PrivateDiaryAdmin(admin.ModelAdmin):
+class PrivateDiaryAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "date"
     search_fields = ["user__username"]

@@ -10,11 +10,12 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from config.admin_changelist import SafeChangeListMixin
 from legs.models import Cause, Fact, Question, Source, Tip
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("title", "author", "site", "published")
     search_fields = ("title", "author", "site")
     ordering = ("published",)
@@ -27,7 +28,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cause)
-class CauseAdmin(admin.ModelAdmin):
+class CauseAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "order", "tip_count")
     list_editable = ("order",)
     search_fields = ("name", "summary")
@@ -43,7 +44,7 @@ class CauseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tip)
-class TipAdmin(admin.ModelAdmin):
+class TipAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "phase",
@@ -73,7 +74,7 @@ class TipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("__str__", "tip", "source", "order", "is_published")
     list_editable = ("order", "is_published")
     list_filter = ("is_published", "source")
@@ -84,7 +85,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fact)
-class FactAdmin(admin.ModelAdmin):
+class FactAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("__str__", "tip", "source", "order")
     list_editable = ("order",)
     list_filter = ("source",)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
@@ -94,11 +95,18 @@ def thread_context(
 
 
 def _thread_response(
-    request: HttpRequest, tip: Tip, *, form: CommentForm | None = None, notice: str = ""
+    request: HttpRequest,
+    tip: Tip,
+    *,
+    form: CommentForm | None = None,
+    notice: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     """The thread region for HTMX (count and notice out of band), else the comments page."""
     context = thread_context(request, tip, form=form, notice=notice)
-    response = render_page(request, "legs/comments/page.html", context, fragment="swap")
+    response = render_page(
+        request, "legs/comments/page.html", context, fragment="swap", status=status
+    )
     if wants_fragment(request):
         # Whatever form sent it (comment or reply), the whole thread is redrawn.
         retarget(response, "#comment-thread")
@@ -117,9 +125,13 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
     tip = _published_tip(slug)
     form = CommentForm(request.POST, tip=tip, user=request.user, ip=client_ip(request))
     if not form.is_valid():
+        # A flood is refused with 429, as log-in, sign-up and password reset refuse theirs;
+        # HTMX gets 200 (it swaps no 4xx), so the reader still sees why, with the text kept.
+        flooded = form.has_error(NON_FIELD_ERRORS, "rate_limited") and not wants_fragment(request)
+        status = 429 if flooded else 200
         if form.reply_to is not None and not wants_fragment(request):
-            return _reply_page(request, tip, form)
-        return _thread_response(request, tip, form=form)
+            return _reply_page(request, tip, form, status=status)
+        return _thread_response(request, tip, form=form, status=status)
     data = form.cleaned_data
     comment = services.comment_post(
         tip=tip,
@@ -163,7 +175,9 @@ def comment_check(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _reply_page(request: HttpRequest, tip: Tip, form: CommentForm) -> HttpResponse:
+def _reply_page(
+    request: HttpRequest, tip: Tip, form: CommentForm, *, status: int = 200
+) -> HttpResponse:
     # On its own page (no thread to redraw) the reply form posts plainly and comes back.
     context = {
         "tip": tip,
@@ -171,7 +185,9 @@ def _reply_page(request: HttpRequest, tip: Tip, form: CommentForm) -> HttpRespon
         "form": form,
         "plain_post": not wants_fragment(request),
     }
-    return render_page(request, "legs/comments/reply.html", context, fragment="reply_form")
+    return render_page(
+        request, "legs/comments/reply.html", context, fragment="reply_form", status=status
+    )
 
 
 @require_GET

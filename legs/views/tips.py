@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -114,7 +114,8 @@ def _save_state(request: HttpRequest, slug: str, *, save: bool) -> HttpResponse:
         messages.success(request, f"Saved “{tip.title}” to My tips.")
     else:
         messages.info(request, f"Removed “{tip.title}” from My tips.")
-    return redirect(back_to)
+    # An address, never a view name for redirect() to reverse (a `next` of "0" was a 500).
+    return HttpResponseRedirect(back_to)
 
 
 @require_POST

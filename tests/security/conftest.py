@@ -1,9 +1,12 @@
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
 
-from legs.models import Cause, Checklist, Tip
+from legs.models import CannedReply, Cause, Checklist, Comment, DisallowedWord, Status, Tip
 from tests.factories import (
     CheckInFactory,
     ChecklistRunFactory,
@@ -12,18 +15,21 @@ from tests.factories import (
     UserFactory,
 )
 
+ROLES_WITH_ADMIN = ("visitor", "owner", "other", "moderator", "superuser")
 
-@pytest.fixture
-def world(db):
-    """One of everything, owned by `owner`, plus another member and a moderator."""
+
+def build_world() -> SimpleNamespace:
+    """One of everything, owned by `owner`, plus another member, a moderator and a superuser."""
     call_command("loaddata", "fixtures/catalogue.json", "fixtures/checklists.json", verbosity=0)
     owner = UserFactory()
     checklist = Checklist.objects.get(slug="after-your-run")
+    tip = Tip.objects.published().first()
     return SimpleNamespace(
         owner=owner,
         other=UserFactory(),
         moderator=ModeratorFactory(),
-        tip=Tip.objects.first(),
+        superuser=UserFactory(is_staff=True, is_superuser=True),
+        tip=tip,
         cause=Cause.objects.first(),
         checklist=checklist,
         step=checklist.steps.first(),
@@ -31,12 +37,38 @@ def world(db):
         checklist_run=ChecklistRunFactory(user=owner, checklist=checklist),
         run=RunFactory(user=owner),
         checkin=CheckInFactory(user=owner),
+        comment=Comment.objects.create(
+            tip=tip, name="Reader", email="reader@example.com", body="Why?", status=Status.APPROVED
+        ),
+        canned=CannedReply.objects.create(title="See a physio", body="Please see a physio."),
+        word=DisallowedWord.objects.create(word="casino"),
     )
+
+
+@pytest.fixture(scope="package")
+def _world_data(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
+    """The world is built once for the whole security suite, inside a transaction that is
+    rolled back at the end; each test runs in a savepoint inside it (pytest-django's `db`), so
+    a test's own writes are undone after it and the next test finds the world as it was.
+    Loading the content fixtures for each of several hundred tests would take minutes."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        world = build_world()
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(_world_data, db) -> SimpleNamespace:
+    return _world_data
 
 
 @pytest.fixture
 def client_as(client, world):
-    def login_as(role: str):
+    def login_as(role: str) -> Client:
         if role != "visitor":
             client.force_login(getattr(world, role))
         return client

@@ -151,3 +151,110 @@ EXPECTED |= {
     # CSRF token: this POST is exempt on purpose (it can only switch reply emails off).
     "comment_unsubscribe": Route(everyone(200), kwargs=_unsubscribe_kwargs),
 }
+
+
+# --- the admin
+#
+# Built from the admin's own URL names, so a model registered tomorrow is walked the day it is
+# added. The standard pages of each model (`<app>_<model>_<page>`) follow the rules below; any
+# other admin URL needs its own entry in ADMIN_SPECIAL, or `test_every_admin_url_has_an_entry`
+# fails.
+
+ADMIN_ROLES = ("visitor", "owner", "moderator", "superuser")
+ADMIN_LOGIN = "admin-login"
+MODEL_PAGES = ("changelist", "add", "change", "delete", "history")
+# The Moderators group's models (legs.models.comments.MODERATOR_PERMISSIONS), page by page.
+# Every other model (tips, users, groups, diary runs and check-ins, checklist content,
+# members' checklist runs) is refused to a moderator.
+MODERATOR_PAGES = {
+    "legs_comment": {"changelist", "change", "history"},  # no add; deleting is not moderating
+    "legs_cannedreply": set(MODEL_PAGES),
+    "legs_disallowedword": set(MODEL_PAGES),
+}
+# Pages refused even to a superuser: comments are written by readers and coaches, diary
+# entries and checklist runs by members.
+NOBODY_ADDS = {"legs_comment", "legs_run", "legs_checkin", "legs_checklistrun"}
+
+
+def staff_only(moderator: int | str, superuser: int | str | None = None) -> dict[str, int | str]:
+    return {
+        "visitor": ADMIN_LOGIN,
+        "owner": ADMIN_LOGIN,
+        "moderator": moderator,
+        "superuser": moderator if superuser is None else superuser,
+    }
+
+
+def _tip_on_site(world) -> dict[str, Any]:
+    from django.contrib.contenttypes.models import ContentType
+
+    tip_type = ContentType.objects.get_for_model(world.tip)
+    return {"content_type_id": tip_type.pk, "object_id": world.tip.pk}
+
+
+ADMIN_SPECIAL: dict[str, Route] = {
+    "admin:index": Route(staff_only(200)),
+    # A member who is not staff is shown the form with "you are not authorised"; staff are
+    # sent on to the index.
+    "admin:login": Route(
+        {"visitor": 200, "owner": 200, "moderator": REDIRECT, "superuser": REDIRECT}
+    ),
+    # Log-out is POST only; non-staff are sent to the index (and from there to log in).
+    "admin:logout": Route(
+        {"visitor": REDIRECT, "owner": REDIRECT, "moderator": 405, "superuser": 405}
+    ),
+    "admin:password_change": Route(staff_only(200)),
+    "admin:password_change_done": Route(staff_only(200)),
+    # Without the field it completes, autocomplete refuses the request.
+    "admin:autocomplete": Route(staff_only(403)),
+    "admin:jsi18n": Route(staff_only(200)),
+    "admin:view_on_site": Route(staff_only(REDIRECT), kwargs=_tip_on_site),
+    "admin:auth_user_password_change": Route(
+        staff_only(403, 200), kwargs=lambda world: {"id": world.owner.pk}
+    ),
+    "admin:legs_comment_reply": Route(
+        staff_only(200), kwargs=lambda world: {"object_id": world.comment.pk}
+    ),
+    # No coach answer yet: back to the comment with "answer it as coach first".
+    "admin:legs_comment_promote": Route(
+        staff_only(REDIRECT), kwargs=lambda world: {"object_id": world.comment.pk}
+    ),
+}
+# One entry per app: a moderator's app list holds only the apps they have a model in.
+ADMIN_APP_LISTS: dict[str, dict[str, int | str]] = {
+    "legs": staff_only(200),
+    "accounts": staff_only(404, 200),
+    "auth": staff_only(404, 200),
+}
+
+
+def _admin_models() -> dict[str, type]:
+    from django.contrib import admin
+
+    return {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+
+
+def admin_model_page(name: str) -> tuple[str, str] | None:
+    """("legs_tip", "change") for "admin:legs_tip_change"; None for any other admin URL."""
+    stem, _, page = name.removeprefix("admin:").rpartition("_")
+    return (stem, page) if page in MODEL_PAGES and stem in _admin_models() else None
+
+
+def admin_model(name: str) -> type:
+    return _admin_models()[admin_model_page(name)[0]]
+
+
+def admin_model_route(name: str) -> Route:
+    stem, page = admin_model_page(name)
+    model = admin_model(name)
+    moderator = 200 if page in MODERATOR_PAGES.get(stem, ()) else 403
+    superuser = 403 if page == "add" and stem in NOBODY_ADDS else 200
+
+    def kwargs(world) -> dict[str, Any]:
+        if page in ("changelist", "add"):
+            return {}
+        first = model._default_manager.order_by("pk").first()
+        assert first is not None, f"the security world has no {model._meta.label}"
+        return {"object_id": first.pk}
+
+    return Route(staff_only(moderator, superuser), kwargs=kwargs)

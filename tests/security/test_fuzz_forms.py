@@ -1,0 +1,501 @@
+"""Generated bad input to every form of the site: never a 500, never a half entry.
+
+Comments (top-level, reply, the field check; as a visitor or a member; with or without HTMX),
+runs (full form, dashboard quick add, edit), check-ins, the diary import (generated CSV
+bytes), checklists (tick, troubleshooter answer, run notes, link to a diary run), saving a
+tip, the tips filter, and ids and tokens in addresses. After each example the member's rows
+are as before, or one complete valid entry that the answer announced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from legs.diary_io import COLUMNS
+from legs.models import (
+    CheckIn,
+    ChecklistRun,
+    ChecklistRunAnswer,
+    ChecklistRunStep,
+    Comment,
+    Run,
+    SavedTip,
+)
+from legs.models.diary import RecoveryAction, RunKind, Surface, member_today
+from tests.factories import ChecklistRunFactory, RunFactory
+from tests.legs.comments_support import served_token
+from tests.security.fuzzing import (
+    Fields,
+    assert_not_a_server_error,
+    field,
+    form,
+    fuzz,
+    huge_text,
+    isolated,
+    odd_value,
+    post_form,
+    query_string,
+)
+from tests.security.test_redirects_and_disclosure import browser_location
+
+HTMX = {"HX-Request": "true"}
+# Placeholders in generated forms, filled in with real values of the world once it exists.
+TODAY, VALID_TOKEN, PARENT = "TODAY", "VALID_TOKEN", "PARENT"
+MINE, FINISHED, OTHERS = "MINE", "FINISHED", "OTHERS"
+
+day = st.one_of(st.just(TODAY), st.dates().map(lambda value: value.isoformat()))
+scale = st.integers(min_value=0, max_value=10).map(str)
+hooper = st.integers(min_value=1, max_value=7).map(str)
+decimal_text = st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str)
+note = st.text(max_size=2000)
+
+
+def fill(data: Fields, world: SimpleNamespace, **extra: str) -> Fields:
+    """The generated form with its placeholders replaced by the world's real values."""
+    values = {
+        TODAY: member_today(world.owner).isoformat(),
+        VALID_TOKEN: served_token(),
+        PARENT: str(world.comment.pk),
+        **extra,
+    }
+    return {
+        name: [values.get(value, value) if isinstance(value, str) else value for value in items]
+        for name, items in data.items()
+    }
+
+
+def logged_in(world: SimpleNamespace, role: str) -> Client:
+    client = Client()
+    if role != "visitor":
+        client.force_login(getattr(world, role))
+    return client
+
+
+def rows(model, **filters) -> list[dict]:
+    return list(model.objects.filter(**filters).order_by("pk").values())
+
+
+# --- comments
+
+comment_form = form(
+    name=field("Sam Runner", st.text(max_size=60)),
+    email=field("sam@example.com"),
+    body=field("Heavy legs from the first mile?", st.text(min_size=1, max_size=3000)),
+    notify_on_reply=field("on"),
+    parent=field("", PARENT),
+    website=field(""),
+    ts=field(VALID_TOKEN),
+)
+
+
+@fuzz
+@given(
+    data=comment_form,
+    role=st.sampled_from(["visitor", "owner"]),
+    htmx=st.booleans(),
+)
+def test_a_comment_or_reply_survives_any_input(world, data, role, htmx):
+    client = logged_in(world, role)
+    with isolated():
+        before = Comment.objects.count()
+        response = post_form(
+            client,
+            reverse("comment_post", args=[world.tip.slug]),
+            fill(data, world),
+            headers=HTMX if htmx else {},
+        )
+        assert_not_a_server_error(response)
+        created = Comment.objects.count() - before
+        assert created in (0, 1)
+        if not htmx:
+            assert (created == 1) == (response.status_code == 302)
+        if created:
+            comment = Comment.objects.latest("pk")
+            comment.full_clean()
+            assert comment.tip_id == world.tip.pk
+            assert comment.parent_id in (None, world.comment.pk)
+            assert comment.body.strip()
+
+
+@fuzz
+@given(
+    data=comment_form,
+    trigger=st.one_of(
+        st.sampled_from(["name", "email", "body", "website", "ts", "parent", ""]),
+        st.text(max_size=20),
+    ),
+    role=st.sampled_from(["visitor", "owner"]),
+)
+def test_the_comment_field_check_survives_any_input(world, data, trigger, role):
+    client = logged_in(world, role)
+    with isolated():
+        before = Comment.objects.count()
+        response = post_form(
+            client,
+            reverse("comment_check", args=[world.tip.slug]),
+            fill(data, world),
+            headers=HTMX | {"HX-Trigger-Name": trigger},
+        )
+        assert response.status_code in (200, 400)
+        assert Comment.objects.count() == before
+
+
+# --- the diary
+
+run_fields = {
+    "date": field(day),
+    "distance_km": field("5", decimal_text),
+    "duration": field("30:00", st.sampled_from(["45", "1:05:30", "75:00", "0:00:01"])),
+    "kind": field(st.sampled_from(RunKind.values)),
+    "surface": field(st.sampled_from(Surface.values)),
+    "rpe": field(scale),
+    "leg_heaviness": field(scale),
+    "warm_up_minutes": field("10", st.integers(min_value=0, max_value=300).map(str)),
+    "cool_down_minutes": field("5"),
+    "stretched_after": field("on"),
+    "water_ml": field("", "500"),
+    "pain_location": field("", st.text(max_size=80)),
+    "pain_score": field("", scale),
+    "notes": field("", note),
+}
+
+
+def assert_runs_sound(world) -> None:
+    """Every run of the member is valid, and no checklist run of anyone else points at one."""
+    for run in Run.objects.filter(user=world.owner):
+        run.full_clean()
+    assert not ChecklistRun.objects.filter(diary_run__user=world.owner).exclude(user=world.owner)
+
+
+@fuzz
+@given(data=form(**run_fields, checklist_run=field("", FINISHED, OTHERS)))
+def test_a_new_run_survives_any_input(world, data):
+    client = logged_in(world, "owner")
+    with isolated():
+        finished = world.checklist_run
+        others = ChecklistRunFactory(user=world.other, checklist=world.checklist)
+        ChecklistRun.objects.filter(pk__in=[finished.pk, others.pk]).update(finished=timezone.now())
+        data = fill(data, world, FINISHED=str(finished.pk), OTHERS=str(others.pk))
+        before = Run.objects.count()
+        response = post_form(client, reverse("run_create"), data)
+        assert_not_a_server_error(response)
+        created = Run.objects.count() - before
+        assert created in (0, 1)
+        assert (created == 1) == (response.status_code == 302)
+        assert_runs_sound(world)
+        others.refresh_from_db()
+        assert others.diary_run_id is None
+
+
+@fuzz
+@given(data=form(**run_fields), htmx=st.booleans())
+def test_the_dashboard_quick_add_survives_any_input(world, data, htmx):
+    client = logged_in(world, "owner")
+    with isolated():
+        before = Run.objects.count()
+        response = post_form(
+            client, reverse("diary"), fill(data, world), headers=HTMX if htmx else {}
+        )
+        assert_not_a_server_error(response)
+        created = Run.objects.count() - before
+        assert created in (0, 1)
+        if htmx:
+            assert response.status_code == 200
+        else:
+            assert (created == 1) == (response.status_code == 302)
+        assert_runs_sound(world)
+
+
+@fuzz
+@given(data=form(**run_fields))
+def test_editing_a_run_survives_any_input(world, data):
+    client = logged_in(world, "owner")
+    with isolated():
+        before = rows(Run, user=world.owner)
+        response = post_form(client, reverse("run_edit", args=[world.run.pk]), fill(data, world))
+        assert_not_a_server_error(response)
+        if response.status_code != 302:
+            assert rows(Run, user=world.owner) == before
+        assert_runs_sound(world)
+
+
+checkin_fields = {
+    "date": field(day),
+    "sleep_hours": field("7.5", decimal_text),
+    "leg_heaviness": field(scale),
+    "soreness": field(hooper),
+    "fatigue": field(hooper),
+    "stress": field(hooper),
+    "rest_day": field("on", ""),
+    "recovery_actions": st.lists(
+        st.one_of(st.sampled_from(RecoveryAction.values), odd_value), max_size=4
+    ),
+    "iron_rich_meals": field("1", st.integers(min_value=0, max_value=12).map(str)),
+    "notes": field("", note),
+}
+
+
+def assert_checkins_sound(world) -> None:
+    checkins = list(CheckIn.objects.filter(user=world.owner))
+    for checkin in checkins:
+        checkin.full_clean()
+    assert len({checkin.date for checkin in checkins}) == len(checkins)
+
+
+@fuzz
+@given(data=form(**checkin_fields), edit=st.booleans())
+def test_a_check_in_survives_any_input(world, data, edit):
+    client = logged_in(world, "owner")
+    url = reverse("checkin_edit", args=[world.checkin.pk]) if edit else reverse("checkin_create")
+    with isolated():
+        before = rows(CheckIn, user=world.owner)
+        response = post_form(client, url, fill(data, world))
+        assert_not_a_server_error(response)
+        after = rows(CheckIn, user=world.owner)
+        if response.status_code == 302:
+            assert len(after) - len(before) in (0, 1)
+        else:
+            assert after == before
+        assert_checkins_sound(world)
+
+
+csv_cell = st.one_of(st.text(max_size=20), st.sampled_from(["", "0", "-1", "yes", "no"]))
+plausible_row = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["run", "checkin", "Run", "check-in", ""]),
+        "date": st.one_of(st.just(TODAY), st.dates().map(lambda value: value.isoformat())),
+        "unit": st.sampled_from(["km", "mi", "KM", ""]),
+        "distance": st.one_of(st.just("5"), decimal_text),
+        "duration": st.sampled_from(["0:30:00", "45", "1:75:00", ""]),
+        "kind": st.sampled_from(RunKind.values),
+        "surface": st.sampled_from(Surface.values),
+        "rpe": scale,
+        "leg_heaviness": scale,
+        "warm_up_minutes": st.just("0"),
+        "cool_down_minutes": st.just("0"),
+        "stretched_after": st.sampled_from(["yes", "no", "maybe"]),
+        "sleep_hours": st.one_of(st.just("7"), decimal_text),
+        "soreness": hooper,
+        "fatigue": hooper,
+        "stress": hooper,
+        "rest_day": st.sampled_from(["yes", "no"]),
+        "recovery_actions": st.sampled_from(["", "stretching;ice", "nonsense"]),
+        "iron_rich_meals": st.sampled_from(["0", "1", "11"]),
+        "notes": st.one_of(st.text(max_size=50), huge_text),
+        "pain_location": csv_cell,
+    }
+)
+
+
+def csv_bytes(records: list[dict[str, str]], header: list[str], today: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, restval="", extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(
+            {name: today if value == TODAY else value for name, value in record.items()}
+        )
+    return out.getvalue().encode("utf-8", "surrogatepass")
+
+
+upload = st.one_of(
+    st.binary(max_size=300).map(lambda raw: ("raw", raw)),
+    st.tuples(
+        st.lists(plausible_row, max_size=6),
+        st.one_of(st.just(COLUMNS), st.permutations(COLUMNS), st.lists(csv_cell, max_size=4)),
+    ).map(lambda made: ("csv", made)),
+)
+
+
+@fuzz
+@given(
+    content=upload,
+    name=st.sampled_from(["diary.csv", "DIARY.CSV", "diary.txt", "diary"]),
+    default_rpe=st.one_of(scale, st.text(max_size=5)),
+)
+def test_the_diary_import_survives_any_file_and_is_all_or_nothing(
+    world, content, name, default_rpe
+):
+    client = logged_in(world, "owner")
+    kind, made = content
+    today = member_today(world.owner).isoformat()
+    raw = made if kind == "raw" else csv_bytes(made[0], list(made[1]), today)
+    with isolated():
+        before = (rows(Run, user=world.owner), rows(CheckIn, user=world.owner))
+        response = client.post(
+            reverse("diary_import"),
+            {
+                "file": SimpleUploadedFile(name, raw, content_type="text/csv"),
+                "default_rpe": default_rpe,
+            },
+        )
+        assert_not_a_server_error(response)
+        after = (rows(Run, user=world.owner), rows(CheckIn, user=world.owner))
+        if response.status_code != 302:
+            assert after == before
+        assert_runs_sound(world)
+        assert_checkins_sound(world)
+
+
+# --- checklists
+
+STEP_IDS = ["mine", "another checklist's", "huge", "zero"]
+
+
+@fuzz
+@given(
+    data=form(ticked=field("1", "0")),
+    step=st.sampled_from(STEP_IDS),
+    role=st.sampled_from(["visitor", "owner"]),
+    htmx=st.booleans(),
+)
+def test_ticking_a_step_survives_any_input(world, data, step, role, htmx):
+    client = logged_in(world, role)
+    step_id = {
+        "mine": world.step.pk,
+        "another checklist's": world.troubleshooter.pk * 0 + 10**6,
+        "huge": 10**30,
+        "zero": 0,
+    }[step]
+    url = reverse("checklist_tick", args=[world.checklist.slug, step_id])
+    with isolated():
+        before = ChecklistRunStep.objects.count()
+        response = post_form(client, url, data, headers=HTMX if htmx else {})
+        assert_not_a_server_error(response)
+        assert abs(ChecklistRunStep.objects.count() - before) <= 1
+        for tick in ChecklistRunStep.objects.select_related("run", "step"):
+            assert tick.step.checklist_id == tick.run.checklist_id
+
+
+@fuzz
+@given(picks=st.data(), role=st.sampled_from(["visitor", "owner"]), htmx=st.booleans())
+def test_a_troubleshooter_answer_survives_any_input(world, picks, role, htmx):
+    questions = list(world.troubleshooter.questions.prefetch_related("answers"))
+    slugs = [question.slug for question in questions]
+    answer_ids = [str(answer.pk) for question in questions for answer in question.answers.all()]
+    data = picks.draw(
+        form(
+            question=field(st.sampled_from(slugs)),
+            answer=field(st.sampled_from([*answer_ids, str(world.step.pk)])),
+        )
+    )
+    client = logged_in(world, role)
+    url = reverse("troubleshooter_answer", args=[world.troubleshooter.slug])
+    with isolated():
+        response = post_form(client, url, data, headers=HTMX if htmx else {})
+        assert_not_a_server_error(response)
+        for row in ChecklistRunAnswer.objects.select_related("run", "answer__question"):
+            assert row.answer.question.checklist_id == row.run.checklist_id
+
+
+@fuzz
+@given(data=form(notes=field(note)))
+def test_checklist_run_notes_survive_any_input(world, data):
+    client = logged_in(world, "owner")
+    url = reverse("checklist_run_detail", args=[world.checklist_run.pk])
+    with isolated():
+        before = rows(ChecklistRun, pk=world.checklist_run.pk)
+        response = post_form(client, url, data)
+        assert_not_a_server_error(response)
+        if response.status_code == 302:
+            ChecklistRun.objects.get(pk=world.checklist_run.pk).full_clean()
+        else:
+            assert rows(ChecklistRun, pk=world.checklist_run.pk) == before
+
+
+@fuzz
+@given(data=form(form=field("link"), diary_run=field("", MINE, OTHERS)))
+def test_linking_a_checklist_run_survives_any_input_and_never_takes_anothers_run(world, data):
+    client = logged_in(world, "owner")
+    url = reverse("checklist_run_detail", args=[world.checklist_run.pk])
+    with isolated():
+        ChecklistRun.objects.filter(pk=world.checklist_run.pk).update(finished=timezone.now())
+        others = RunFactory(user=world.other)
+        data = fill(data, world, MINE=str(world.run.pk), OTHERS=str(others.pk))
+        response = post_form(client, url, data)
+        assert_not_a_server_error(response)
+        linked = ChecklistRun.objects.get(pk=world.checklist_run.pk).diary_run_id
+        assert linked in (None, world.run.pk)
+
+
+# --- the catalogue
+
+
+@fuzz
+@given(
+    data=form(next=field("/tips/", "/diary/")),
+    view=st.sampled_from(["tip_save", "tip_unsave"]),
+    role=st.sampled_from(["visitor", "owner"]),
+    htmx=st.booleans(),
+)
+def test_saving_a_tip_survives_any_input_and_stays_on_the_site(world, data, view, role, htmx):
+    client = logged_in(world, role)
+    url = reverse(view, args=[world.tip.slug])
+    with isolated():
+        before = SavedTip.objects.count()
+        response = post_form(client, url, data, headers=HTMX if htmx else {})
+        assert_not_a_server_error(response)
+        assert abs(SavedTip.objects.count() - before) <= 1
+        if response.status_code == 302:
+            assert browser_location(response["Location"], url) == ("http", "testserver")
+
+
+@fuzz
+@given(
+    query=form(
+        q=field("legs", st.text(max_size=120)),
+        phase=field("before", "after"),
+        cause=field(st.just("lactic-acid")),
+        page=field("2"),
+    ),
+    htmx=st.booleans(),
+)
+def test_the_tips_filter_survives_any_query_string(world, query, htmx):
+    response = Client().get(
+        f"{reverse('tip_list')}?{query_string(query)}", headers=HTMX if htmx else {}
+    )
+    assert response.status_code == 200
+
+
+ADDRESS_IDS = [
+    ("run_edit", "get"),
+    ("run_delete", "post"),
+    ("checkin_edit", "get"),
+    ("checkin_delete", "post"),
+    ("checklist_run_detail", "get"),
+]
+
+
+@fuzz
+@given(
+    number=st.one_of(st.integers(min_value=0, max_value=10**40), st.sampled_from([0, 2**63])),
+    token=st.text(min_size=1, max_size=200).filter(lambda text: "/" not in text),
+    query=form(checklist_run=field(st.integers().map(str)), page=field("2"), q=field("x")),
+)
+def test_ids_tokens_and_queries_in_addresses_never_fail(world, number, token, query):
+    client = logged_in(world, "owner")
+    with isolated():
+        for name, method in ADDRESS_IDS:
+            response = getattr(client, method)(reverse(name, args=[number]))
+            assert response.status_code == 404
+        for address in (
+            reverse("comment_reply", args=[world.tip.slug, number]),
+            reverse("checklist_tick", args=[world.checklist.slug, number]),
+            reverse("comment_unsubscribe", args=[token]),
+            reverse("password_reset_confirm", args=[token[:50] or "x", token]),
+        ):
+            assert_not_a_server_error(client.get(address))
+            assert_not_a_server_error(client.post(address))
+        for page in ("run_create", "run_list", "checkin_list", "checklist_run_list", "diary"):
+            assert_not_a_server_error(client.get(f"{reverse(page)}?{query_string(query)}"))
+        troubleshooter = world.troubleshooter.get_absolute_url()
+        assert_not_a_server_error(client.get(f"{troubleshooter}?{query_string(query)}"))
