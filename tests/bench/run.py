@@ -46,6 +46,17 @@ SERVER_STOP_SECONDS = 30
 ONE_YEAR = 365 * 24 * 3600
 
 failures: list[str] = []
+timings: dict[str, float] = {}
+
+
+@contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Time a part of the run, for the summary at the end."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.monotonic() - start
 
 
 def check(ok: bool, message: str) -> str:
@@ -359,15 +370,18 @@ def main() -> int:
 
 
 def run(workdir: Path) -> int:
-    started = time.monotonic()
-    setup_django(workdir)
-    from tests.bench import pages as bench
+    with phase("set-up and data"):
+        setup_django(workdir)
+        from tests.bench import pages as bench
 
-    bench.build_small()
-    small = count_queries(bench.pages())
-    bench.build_large()
-    pages = bench.pages()
-    large = count_queries(pages)
+        bench.build_small()
+    with phase("queries"):
+        small = count_queries(bench.pages())
+    with phase("set-up and data"):
+        bench.build_large()
+        pages = bench.pages()
+    with phase("queries"):
+        large = count_queries(pages)
     rows = []
     for page in pages:
         (s, _), (n, hit) = small[page.name], large[page.name]
@@ -385,7 +399,8 @@ def run(workdir: Path) -> int:
         ),
     )
 
-    medians = time_pages(pages)
+    with phase("server time"):
+        medians = time_pages(pages)
     table(
         f"Median server time in ms, {TIMED_REQUESTS} in-process requests each (large data set)",
         ["page", "full render", "cache hit"],
@@ -407,25 +422,28 @@ def run(workdir: Path) -> int:
 
     from tests.bench.fortunes.urls import create_database
 
-    connections.close_all()  # the servers get the database to themselves while measured
     fortunes_db = workdir / "fortunes.sqlite3"
     create_database(fortunes_db)
     env = {**os.environ, "FORTUNES_DB": str(fortunes_db)}
     fortunes_env = {**env, "DJANGO_SETTINGS_MODULE": "tests.bench.fortunes.settings"}
     site_port, fortunes_port = free_ports(2)
     cookies = {page.name: session_cookie(client_for(page)) for page in pages}
-    connections.close_all()
+    connections.close_all()  # the servers get the database to themselves while measured
     with (
         gunicorn("config.wsgi:application", site_port, env) as site,
         gunicorn("tests.bench.fortunes.wsgi:application", fortunes_port, fortunes_env) as floor,
     ):
         wait_for(site, site_port, "/healthz")
         wait_for(floor, fortunes_port, "/fortunes/")
-        throughput(pages, cookies, site_port, fortunes_port)
-        memory(pages, cookies, site, site_port)
+        with phase("throughput"):
+            throughput(pages, cookies, site_port, fortunes_port)
+        with phase("memory"):
+            memory(pages, cookies, site, site_port)
         weight(site_port)
 
-    print(f"\nmake bench took {time.monotonic() - started:.0f}s")
+    print(
+        "\nTime taken: " + ", ".join(f"{name} {seconds:.0f}s" for name, seconds in timings.items())
+    )
     if failures:
         print("\nBudgets missed:\n  " + "\n  ".join(failures))
         return 1
