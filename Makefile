@@ -42,8 +42,9 @@ clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 
 # Benchmarks (tests/bench/): query budgets, server times, throughput against a fortunes floor,
-# worker memory and page weight. Needs wrk: apt-get install -y wrk.
-bench: setup
+# worker memory and page weight, on a data set of their own in a temporary folder (so no
+# `setup` of the development database). Needs wrk: apt-get install -y wrk.
+bench: $(STAMP)
 	$(PY) tests/bench/run.py
 
 # Load and faults (tests/load/, see its run.py): 20 simulated people for 60 s against gunicorn as

@@ -1,25 +1,32 @@
-"""Whole-page caching of public pages for first-time visitors, with conditional GET.
+"""Whole-page caching of public pages for visitors, with conditional GET.
 
-A page is served from the cache only to a visitor who is not logged in and has no session or
-message cookie: members and visitors with their own state (pending comments, checklist
-progress, a flash message) always get a freshly rendered page, so nothing personal is ever
-cached or shared. The CSRF tokens in a cached page are swapped for the visitor's own on every
-hit. Any change to public content bumps one version number, which retires every cached page
-at once; a short timeout bounds staleness from writes that bypass `save()`.
+A page is served from the cache only to a visitor who is not logged in and has no message
+waiting: members always get a freshly rendered page, so nothing of theirs is ever cached or
+shared. A visitor with a session gets a fresh page too, unless the view says what of the session
+its page shows (`visitor_state`): then the copy is cached under that state, so it is shared only
+with visitors in exactly the same state (the same troubleshooter answers, say) and holds nothing
+else of theirs. The CSRF tokens in a cached page are swapped for the visitor's
+own on every hit. Any change to public content bumps one version number, which retires every
+cached page at once; a short timeout bounds staleness from writes that bypass `save()` (and, with
+the local-memory cache, from a bump made in another worker process).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_vary_headers
+
+from config.htmx import wants_fragment
 
 VERSION_KEY = "public-pages:version"
 TIMEOUT = 300
@@ -50,43 +57,74 @@ def bump_public_version(**kwargs) -> None:
         cache.set(VERSION_KEY, 1, timeout=None)
 
 
-def _cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-        and not request.user.is_authenticated
-    )
+# Where the messages framework keeps messages that did not fit in their cookie.
+_SESSION_MESSAGES = "_messages"
 
 
-def _storable(response: HttpResponse) -> bool:
-    """Only plain successful pages that set no cookie but the CSRF one and are not private."""
+VisitorState = Callable[[HttpRequest], object]
+
+
+def _cacheable(request: HttpRequest, visitor_state: VisitorState | None) -> bool:
+    if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and (
+        visitor_state is None or _SESSION_MESSAGES in request.session
+    ):
+        return False
+    return not request.user.is_authenticated
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Only plain successful pages that set no cookie but the CSRF one, are not private, and
+    left the visitor's session and messages as they were."""
+    session = getattr(request, "session", None)
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies.keys() - {settings.CSRF_COOKIE_NAME}
         and "private" not in response.get("Cache-Control", "")
         and "no-cache" not in response.get("Cache-Control", "")
+        and not (session is not None and session.modified)
+        and not len(get_messages(request))
     )
 
 
-def _key(request: HttpRequest, version: int) -> str:
-    fragment = "htmx" if request.headers.get("HX-Request") else "page"
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+def _key(request: HttpRequest, version: int, visitor_state: VisitorState | None) -> str:
+    # An htmx history restore sends HX-Request too, but needs the whole page.
+    fragment = "htmx" if wants_fragment(request) else "page"
+    # A visitor without a session is in the state of an empty one.
+    state = json.dumps(visitor_state(request) if visitor_state else None, sort_keys=True)
+    digest = hashlib.sha256(f"{request.get_full_path()}\0{state}".encode()).hexdigest()
     return f"public-pages:{version}:{fragment}:{digest}"
 
 
-def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cache_public_page(
+    view: Callable[..., HttpResponse] | None = None, *, visitor_state: VisitorState | None = None
+) -> Callable[..., HttpResponse]:
+    """Serve the view's page to visitors from the cache (see the module's docstring).
+
+    `@cache_public_page` for pages that show nothing of a visitor's session;
+    `@cache_public_page(visitor_state=f)` for pages that show a visitor nothing of their session
+    but `f(request)` (JSON-serialisable): the copy is cached under that value.
+    """
+    if view is None:
+        return lambda view: _cached(view, visitor_state)
+    return _cached(view, visitor_state)
+
+
+def _cached(
+    view: Callable[..., HttpResponse], visitor_state: VisitorState | None
+) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _cacheable(request):
+        if not _cacheable(request, visitor_state):
             return view(request, *args, **kwargs)
         version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
-        key = _key(request, version)
+        key = _key(request, version, visitor_state)
         cached = cache.get(key)
         if cached is None:
             response = view(request, *args, **kwargs)
-            if not _storable(response):
+            if not _storable(request, response):
                 return response
             body = _TOKEN.sub(rb"\1" + _SENTINEL + rb"\2", response.content)
             for name in FRESH_FIELDS:
@@ -110,4 +148,7 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         patch_vary_headers(response, ["Cookie"])
         return response
 
+    # Lets the test suite find every cached view through the URL resolver (functools.wraps
+    # carries the mark out through the outer decorators).
+    wrapped.public_page_cache = True
     return wrapped

@@ -33,7 +33,8 @@ class LegsConfig(AppConfig):
             post_save.connect(bump_public_version, sender=model, dispatch_uid=f"public-{name}")
             post_delete.connect(bump_public_version, sender=model, dispatch_uid=f"public-{name}")
         Tip = self.get_model("Tip")
-        for through in (Tip.causes.through, Tip.related.through):
+        Answer = self.get_model("TroubleshooterAnswer")
+        for through in (Tip.causes.through, Tip.related.through, Answer.causes.through):
             m2m_changed.connect(
                 bump_public_version, sender=through, dispatch_uid=f"public-{through}"
             )

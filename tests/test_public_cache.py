@@ -3,6 +3,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.factories import UserFactory
 
@@ -74,3 +75,251 @@ def test_visitors_with_a_session_get_a_fresh_page(client, tip):
     client.cookies["sessionid"] = "anything"
     response = client.get(url)
     assert "ETag" not in response
+
+
+# --- Nothing cached for one reader is ever served to another
+#
+# Every view behind the public page cache is requested by a member with things of her own on it
+# (her name, a comment awaiting moderation, ticks, troubleshooter answers), then by a visitor and
+# by another member, and the other way round; then the members' own pages likewise.
+
+CACHED_PAGES = [
+    ("home", "/"),
+    ("tip_list", "/tips/"),
+    ("tip_detail", "/tips/warm-up-for-ten-minutes/"),
+    ("cause_list", "/causes/"),
+    ("cause_detail", "/causes/lactic-acid/"),
+    ("asked", "/asked/"),
+    ("checklist_list", "/checklists/"),
+    ("checklist_detail", "/checklists/before-your-run/"),
+    ("checklist_detail", "/checklists/heavy-legs/"),
+    ("troubleshooter_result", "/checklists/heavy-legs/result/"),
+]
+ALICE = "Alice Private"
+ALICE_COMMENT = "Alice asks something only she may see yet"
+TICKED = 'aria-pressed="true"'
+
+
+@pytest.fixture
+def content(db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "fixtures/catalogue.json", verbosity=0)
+    call_command("loaddata", "fixtures/checklists.json", verbosity=0)
+
+
+def cached_view_names() -> set[str]:
+    from django.urls import URLResolver, get_resolver
+
+    names = set()
+    patterns = list(get_resolver().url_patterns)
+    while patterns:
+        pattern = patterns.pop()
+        if isinstance(pattern, URLResolver):
+            patterns.extend(pattern.url_patterns)
+        elif getattr(pattern.callback, "public_page_cache", False):
+            names.add(pattern.name)
+    return names
+
+
+def first_answers(slug: str = "heavy-legs", *, choice: int = 0) -> list[tuple[str, int]]:
+    """(question slug, answer id) from the first question to the result, taking the answer at
+    `choice` on the first question and the first answer after it."""
+    from legs.models import Checklist
+    from legs.models.checklists import Troubleshooter
+
+    tree = Troubleshooter(Checklist.objects.get(slug=slug))
+    route, question = [], tree.start
+    for n in range(len(tree.questions)):
+        answers = list(question.answers.all())
+        answer = answers[choice if n == 0 else 0]
+        route.append((question.slug, answer.pk))
+        if answer.ends:
+            return route
+        question = tree.by_pk[answer.next_question_id]
+    raise AssertionError("the troubleshooter never ends")
+
+
+def answer_all(client: Client, route: list[tuple[str, int]]) -> None:
+    for question, answer in route:
+        response = client.post(
+            "/checklists/heavy-legs/answer/", {"question": question, "answer": answer}
+        )
+        assert response.status_code == 302
+
+
+def tick_first_step(client: Client, slug: str = "before-your-run") -> None:
+    from legs.models import Checklist
+
+    step = Checklist.objects.get(slug=slug).steps.first()
+    response = client.post(f"/checklists/{slug}/steps/{step.pk}/", {"ticked": "1"})
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def alice(content):
+    from legs.models import Comment, Status, Tip
+
+    member = UserFactory(display_name=ALICE)
+    alice_client = Client()
+    alice_client.force_login(member)
+    Comment.objects.create(
+        tip=Tip.objects.get(slug="warm-up-for-ten-minutes"),
+        user=member,
+        name=ALICE,
+        email=member.email,
+        body=ALICE_COMMENT,
+        status=Status.PENDING,
+    )
+    tick_first_step(alice_client)
+    answer_all(alice_client, first_answers())
+    return alice_client
+
+
+def test_every_cached_view_is_checked_for_leaks_below():
+    assert cached_view_names() == {name for name, _ in CACHED_PAGES}
+
+
+@pytest.mark.parametrize(("name", "path"), CACHED_PAGES)
+def test_a_members_page_never_reaches_another_member_or_a_visitor(alice, name, path):
+    bob = Client()
+    bob.force_login(UserFactory(display_name="Bob Other"))
+    assert ALICE in alice.get(path, follow=True).content.decode()  # rendered for her
+    for other in (Client(), bob, Client()):
+        html = other.get(path, follow=True).content.decode()
+        assert ALICE not in html
+        assert ALICE_COMMENT not in html
+        assert TICKED not in html
+    # And the copy cached for visitors meanwhile never reaches her either.
+    html = alice.get(path, follow=True).content.decode()
+    assert ALICE in html
+    if name == "tip_detail":
+        assert ALICE_COMMENT in html
+    if path == "/checklists/before-your-run/":
+        assert TICKED in html
+
+
+@pytest.mark.parametrize(("name", "path"), CACHED_PAGES)
+def test_a_cached_page_is_not_served_with_the_htmx_fragment_mixed_up(content, name, path):
+    """One copy for the page, another for the htmx fragment: neither is served for the other."""
+    whole = Client().get(path, follow=True).content.decode()
+    Client().get(path, headers={"HX-Request": "true"})
+    assert Client().get(path, follow=True).content.decode().count("<html") == whole.count("<html")
+
+
+def test_a_visitors_ticks_are_theirs_alone_though_their_page_is_cached(content):
+    path = "/checklists/before-your-run/"
+    ticking = Client()
+    tick_first_step(ticking)
+    assert ticking.get(path).content.decode().count(TICKED) == 1
+    assert TICKED not in Client().get(path).content.decode()
+    other = Client()
+    tick_first_step(other, "after-your-run")  # a session, with progress elsewhere
+    assert TICKED not in other.get(path).content.decode()
+    assert ticking.get(path).content.decode().count(TICKED) == 1
+
+
+def test_visitors_get_the_troubleshooter_result_of_their_own_answers(content):
+    from legs.models import TroubleshooterAnswer
+
+    path = "/checklists/heavy-legs/result/"
+    first, second = Client(), Client()
+    first_route, second_route = first_answers(choice=0), first_answers(choice=1)
+    answer_all(first, first_route)
+    answer_all(second, second_route)
+
+    def chosen(route):
+        return escape(TroubleshooterAnswer.objects.get(pk=route[0][1]).text)
+
+    first_html = first.get(path).content.decode()
+    second_html = second.get(path).content.decode()
+    assert f"<strong>{chosen(first_route)}</strong>" in first_html
+    assert f"<strong>{chosen(second_route)}</strong>" in second_html
+    assert f"<strong>{chosen(first_route)}</strong>" not in second_html
+    assert f"<strong>{chosen(second_route)}</strong>" not in first_html
+
+
+def test_visitors_with_the_same_answers_share_one_cached_result(content, django_assert_num_queries):
+    path = "/checklists/heavy-legs/result/"
+    route = first_answers()
+    first, second = Client(), Client()
+    answer_all(first, route)
+    answer_all(second, route)
+    etag = first.get(path)["ETag"]
+    with django_assert_num_queries(1):  # the visitor's session, and nothing rendered
+        response = second.get(path)
+    assert response["ETag"] == etag
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(content):
+    from legs.models import Checklist
+
+    visitor = Client()
+    question = Checklist.objects.get(slug="heavy-legs").questions.last()
+    # Jumping ahead is refused with a message, shown on the page it redirects to.
+    response = visitor.get(f"/checklists/heavy-legs/?q={question.slug}", follow=True)
+    assert "Answer the questions in order" in response.content.decode()
+    assert (
+        "Answer the questions in order"
+        not in Client().get("/checklists/heavy-legs/").content.decode()
+    )
+
+
+# --- Members' own pages: never cached, never shown to anyone else
+
+MEMBER_PAGES = [
+    "diary",
+    "run_list",
+    "checkin_list",
+    "saved_tips",
+    "checklist_run_list",
+    "profile",
+]
+
+
+@pytest.fixture
+def alice_with_a_diary(alice):
+    from decimal import Decimal
+
+    from legs.models import Tip
+    from tests.factories import CheckInFactory, RunFactory, SavedTipFactory
+
+    member = get_user(alice)
+    RunFactory(user=member, distance_km=Decimal("37.125"), notes="Alice's river loop")
+    CheckInFactory(user=member, notes="Alice slept badly")
+    SavedTipFactory(user=member, tip=Tip.objects.get(slug="herbal-gels"))
+    return alice
+
+
+def get_user(client: Client):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+
+
+ALICE_DIARY = ["37.12 km", "37.1", "Alice&#x27;s river loop", "Alice slept badly", "Herbal gels"]
+
+
+@pytest.mark.parametrize("name", MEMBER_PAGES)
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_a_members_own_page_never_shows_to_another_member_even_after_she_loaded_it(
+    alice_with_a_diary, name, htmx
+):
+    url = reverse(name)
+    headers = {"HX-Request": "true"} if htmx else {}
+    mine = alice_with_a_diary.get(url, headers=headers)
+    assert mine.status_code == 200
+    assert "public_page_cache" not in vars(mine.resolver_match.func)
+    assert "ETag" not in mine  # rendered for her, not kept
+    bob = Client()
+    bob.force_login(UserFactory(display_name="Bob Other"))
+    theirs = bob.get(url, headers=headers)
+    assert theirs.status_code == 200
+    html = theirs.content.decode()
+    assert ALICE not in html
+    for mark in ALICE_DIARY:
+        if mark in mine.content.decode():
+            assert mark not in html
+    visitor = Client().get(url)
+    assert visitor.status_code == 302
+    assert visitor["Location"].startswith(reverse("login"))

@@ -61,6 +61,10 @@ class Status(models.TextChoices):
 
 PUBLIC = Q(status=Status.APPROVED, hidden=False)
 
+# Threads (a top-level comment and its replies) per page of a tip's comments: a tip with
+# hundreds of comments would otherwise render them all (some 1.5 KB and 1 ms each) on every visit.
+THREADS_PER_PAGE = 20
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> CommentQuerySet:
@@ -88,6 +92,12 @@ class CommentQuerySet(models.QuerySet):
         if user is not None and user.is_authenticated:
             own |= Q(user=user)
         return self.filter(PUBLIC | (own & Q(status=Status.PENDING)))
+
+    def newer_than(self, comment: Comment) -> CommentQuerySet:
+        """Comments before `comment` in the thread order (newest first, then highest id)."""
+        return self.filter(
+            Q(created__gt=comment.created) | Q(created=comment.created, pk__gt=comment.pk)
+        )
 
     def coach_answers(self) -> CommentQuerySet:
         return self.filter(by_coach=True, status=Status.APPROVED)
@@ -197,7 +207,24 @@ class Comment(models.Model):
         return f"{self.name} on {self.tip}: {self.excerpt}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.tip.get_absolute_url()}#comment-{self.pk}"
+        return self.thread_url()
+
+    def thread_page(
+        self, *, user: User | AnonymousUser | None = None, own_ids: Iterable[int] = ()
+    ) -> int:
+        """The page of the tip's comments (from 1) that shows this comment's thread to a
+        reader (by default anyone: public comments only). One query."""
+        root = self.parent or self
+        newer = Comment.objects.threads(self.tip, user=user, own_ids=own_ids).newer_than(root)
+        return newer.count() // THREADS_PER_PAGE + 1
+
+    def thread_url(
+        self, *, user: User | AnonymousUser | None = None, own_ids: Iterable[int] = ()
+    ) -> str:
+        """The tip page showing this comment to that reader, on the right page of comments."""
+        page = self.thread_page(user=user, own_ids=own_ids)
+        query = f"?page={page}" if page > 1 else ""
+        return f"{self.tip.get_absolute_url()}{query}#comment-{self.pk}"
 
     @property
     def excerpt(self) -> str:

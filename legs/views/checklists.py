@@ -185,8 +185,27 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
     return render(request, "legs/checklists/list.html", context)
 
 
-@never_cache  # the page shows the visitor's own progress: never from a shared or stale cache
+def visitor_progress(request: HttpRequest) -> dict[str, dict[str, Any]]:
+    """All a visitor's checklist and troubleshooter pages show of their session: the ticks,
+    the answers, and when a checklist was finished (a troubleshooter's end time shows nowhere,
+    so visitors with the same answers share one cached copy of each troubleshooter page)."""
+    saved = request.session.get(SESSION_KEY, {})
+    return {
+        pk: {
+            "ticked": entry.get("ticked"),
+            "answers": entry.get("answers"),
+            "finished": None if entry.get("answers") else entry.get("finished"),
+        }
+        for pk, entry in (saved.items() if isinstance(saved, dict) else ())
+        if isinstance(entry, dict)
+    }
+
+
+# The page shows the visitor's own progress: never from a browser's or proxy's cache. It shows
+# nothing else of their session, so the public page cache keeps one copy per state of it.
+@never_cache
 @require_GET
+@cache_public_page(visitor_state=visitor_progress)
 def checklist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = _get_checklist(slug)
     if checklist.is_troubleshooter:
@@ -392,6 +411,7 @@ def troubleshooter_answer(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_GET
+@cache_public_page(visitor_state=visitor_progress)  # as checklist_detail
 def troubleshooter_result(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = _get_checklist(slug, ChecklistKind.TROUBLESHOOTER)
     path = Troubleshooter(checklist).walk(Progress.load(request, checklist).answer_ids)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
@@ -23,6 +24,7 @@ from config.htmx import render_page, wants_fragment
 from legs import services
 from legs.forms.comments import CHECKED_FIELDS, CommentForm, comment_throttle
 from legs.models import Comment, Status, Tip
+from legs.models.comments import THREADS_PER_PAGE
 
 # The session remembers a visitor's own comments so they can see them while they wait.
 SESSION_KEY = "own_comment_ids"
@@ -41,6 +43,7 @@ class Thread:
 
     tip: Tip
     threads: list[Comment]
+    page: Page
     count: int
     form: CommentForm
     reply_form: CommentForm | None = None
@@ -69,24 +72,33 @@ def thread_context(
     *,
     form: CommentForm | None = None,
     notice: str = "",
+    showing: Comment | None = None,
 ) -> dict[str, Thread]:
     """The tip's thread as this reader sees it; a bound reply `form` is shown in its place.
 
-    Two queries however many comments: the threads, then all their replies.
+    One page of threads (newest first): the page holding `showing`'s thread (a comment just
+    posted), else the page asked for in ``?page=`` (a bad number gets the nearest page).
+    Four queries however many comments: the public count, the threads counted, one page of
+    threads, then all their replies.
     """
     reply_form = form if form is not None and form.reply_to is not None else None
     if form is None or reply_form is not None:
         form = CommentForm(tip=tip, user=request.user)
-    threads = list(Comment.objects.threads(tip, user=request.user, own_ids=_own_ids(request)))
-    # Counted from what is shown, so the number matches the thread and costs no query.
-    count = sum(
-        comment.is_public + sum(reply.is_public for reply in comment.replies.all())
-        for comment in threads
+    own_ids = _own_ids(request)
+    if showing is None and reply_form is not None:
+        showing = reply_form.reply_to
+    number = (
+        showing.thread_page(user=request.user, own_ids=own_ids)
+        if showing is not None
+        else request.GET.get("page")
     )
+    threads = Comment.objects.threads(tip, user=request.user, own_ids=own_ids)
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(number)
     thread = Thread(
         tip=tip,
-        threads=threads,
-        count=count,
+        threads=list(page.object_list),
+        page=page,
+        count=Comment.objects.approved().for_tip(tip).count(),
         form=form,
         reply_form=reply_form,
         notice=notice,
@@ -100,10 +112,11 @@ def _thread_response(
     *,
     form: CommentForm | None = None,
     notice: str = "",
+    showing: Comment | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The thread region for HTMX (count and notice out of band), else the comments page."""
-    context = thread_context(request, tip, form=form, notice=notice)
+    context = thread_context(request, tip, form=form, notice=notice, showing=showing)
     response = render_page(
         request, "legs/comments/page.html", context, fragment="swap", status=status
     )
@@ -147,13 +160,16 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
     _remember(request, comment)
     # Spam is not announced as such: its author is told the same as anyone held.
     notice = PUBLISHED_NOTICE if comment.status == Status.APPROVED else HELD_NOTICE
+    spam = comment.status == Status.SPAM
     if wants_fragment(request):
-        return _thread_response(request, tip, notice=notice)
+        # The page of the new comment's thread: its author sees it even while it waits. Spam is
+        # shown to nobody, so the page where it was posted (its parent's, or the first).
+        showing = comment.parent if spam else comment
+        return _thread_response(request, tip, notice=notice, showing=showing)
     messages.success(request, notice)
-    # The author sees their comment even while it waits; spam is shown to nobody.
-    return redirect(
-        _thread_url(tip) if comment.status == Status.SPAM else comment.get_absolute_url()
-    )
+    if spam:
+        return redirect(_thread_url(tip))
+    return redirect(comment.thread_url(user=request.user, own_ids=_own_ids(request)))
 
 
 def _thread_url(tip: Tip) -> str:

@@ -1,11 +1,37 @@
 """What `make bench` measures: the data set it builds and the pages it requests.
 
-Kept apart from the runner so a new page is one line here.
+Kept apart from the runner so a new page is one line here. The data set has two sizes and every
+page is requested at both, so a query count that grows with the data shows as a difference:
+
+- small: the content fixtures, a coach, two diary members with one week each (one finished
+  After-your-run checklist apiece) and a few comments on the benchmark tip;
+- large: the same grown to 2,000 members, 300 approved comments on the benchmark tip (replies
+  and a coach's reply among them), and five years of daily runs and check-ins (with a weekly
+  checklist) for the "long diary" member. The "week" member keeps their single week.
+
+So "dashboard (long diary)" is one member's dashboard measured at one week (small) and at five
+years (large): "the same count at both sizes" is checked on the page whose data grows, and its
+server time at the large size is compared with the one-week member's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+BENCH_TIP = "warm-up-for-ten-minutes"
+BENCH_CAUSE = "lactic-acid"
+TROUBLESHOOTER = "heavy-legs"
+CHECKLISTS = ("before-your-run", "during-your-run", "after-your-run")
+WEEK_MEMBER = "bench-week"
+LONG_MEMBER = "bench-years"
+COACH = "bench-coach"
+MEMBERS = 2_000
+TIP_COMMENTS = 300
+SMALL_DAYS = 7
+LARGE_DAYS = 5 * 365 + 1
 
 
 @dataclass(frozen=True)
@@ -13,19 +39,218 @@ class Page:
     name: str
     path: str
     member: str | None = None  # the username to log in as, or a visitor
-    public: bool = True
+    public: bool = True  # public pages have the throughput floor
+    # Brings a fresh client to the state the page needs (a visitor's troubleshooter answers
+    # kept in their session); the runner sends the resulting session cookie with wrk too.
+    prepare: Callable | None = None
 
 
 def pages() -> list[Page]:
+    """Public pages as a first-time visitor, diary pages as their members."""
+    question, answers = _troubleshooter_route()
     return [
         Page("home", "/"),
-        Page("privacy", "/privacy/"),
+        Page("tips list", "/tips/"),
+        Page(f"tip, {TIP_COMMENTS} comments at large", f"/tips/{BENCH_TIP}/"),
+        Page("cause", f"/causes/{BENCH_CAUSE}/"),
+        Page("Q&A", "/asked/"),
+        *(Page(f"checklist: {slug}", f"/checklists/{slug}/") for slug in CHECKLISTS),
+        Page("troubleshooter: start", f"/checklists/{TROUBLESHOOTER}/"),
+        # A visitor half way through: their answers live in their session, so no cached page.
+        Page(
+            "troubleshooter: question 2 (session)",
+            f"/checklists/{TROUBLESHOOTER}/?q={question}",
+            prepare=_answering(answers[:1]),
+        ),
+        Page(
+            "troubleshooter: result (session)",
+            f"/checklists/{TROUBLESHOOTER}/result/",
+            prepare=_answering(answers),
+        ),
+        Page("dashboard (1 week)", "/diary/", WEEK_MEMBER, public=False),
+        Page("dashboard (long diary)", "/diary/", LONG_MEMBER, public=False),
+        Page("run list (long diary)", "/diary/runs/", LONG_MEMBER, public=False),
+        Page("tip as member", f"/tips/{BENCH_TIP}/", WEEK_MEMBER, public=False),
     ]
 
 
+def _troubleshooter_route() -> tuple[str, list[tuple[str, int]]]:
+    """The troubleshooter walked from its first question by always taking the first answer:
+    the slug of the second question, and every (question slug, answer id) up to the result."""
+    from legs.models import Checklist
+    from legs.models.checklists import Troubleshooter
+
+    tree = Troubleshooter(Checklist.objects.get(slug=TROUBLESHOOTER))
+    route: list[tuple[str, int]] = []
+    question = tree.start
+    for _ in range(len(tree.questions)):  # a path never asks a question twice
+        answer = question.answers.all()[0]
+        route.append((question.slug, answer.pk))
+        if answer.ends:
+            break
+        question = tree.by_pk[answer.next_question_id]
+    return route[1][0], route
+
+
+def _answering(route: list[tuple[str, int]]) -> Callable:
+    def prepare(client) -> None:
+        for question, answer in route:
+            response = client.post(
+                f"/checklists/{TROUBLESHOOTER}/answer/", {"question": question, "answer": answer}
+            )
+            if response.status_code != 302:
+                raise RuntimeError(f"troubleshooter answer {answer} got {response.status_code}")
+
+    return prepare
+
+
+def _fill_diary(member, days: range) -> None:
+    """Daily runs and check-ins for the given days back from today (0 is today)."""
+    from legs.models import CheckIn, Run
+    from legs.models.diary import member_today
+
+    today = member_today(member)
+    Run.objects.bulk_create(
+        Run(
+            user=member,
+            date=today - timedelta(days=n),
+            distance_km=Decimal(5 + n % 7),
+            duration=timedelta(minutes=30 + n % 20),
+            kind="long" if n % 7 == 0 else "easy",
+            rpe=3 + n % 5,
+            leg_heaviness=n % 9,
+            warm_up_minutes=10 * (n % 2),
+            notes="Easy along the river." if n % 3 == 0 else "",
+        )
+        for n in days
+    )
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            user=member,
+            date=today - timedelta(days=n),
+            sleep_hours=Decimal(6 + n % 3),
+            leg_heaviness=n % 8,
+            soreness=3,
+            fatigue=3,
+            stress=3,
+            rest_day=n % 7 == 3,
+        )
+        for n in days
+    )
+
+
+def _checklist_runs(member, days: range) -> None:
+    """A finished After-your-run checklist every seventh of the given days, two steps ticked."""
+    from django.utils import timezone
+
+    from legs.models import Checklist, ChecklistRun, ChecklistRunStep
+    from legs.models.diary import member_today, member_zone
+
+    checklist = Checklist.objects.get(slug="after-your-run")
+    steps = list(checklist.steps.all()[:2])
+    today = member_today(member)
+    zone = member_zone(member)
+    starts = [
+        timezone.make_aware(datetime.combine(today - timedelta(days=n), time(18)), zone)
+        for n in days
+        if n % 7 == 0
+    ]
+    # SQLite and PostgreSQL return the new ids from a bulk insert, so ticks can point at them.
+    runs = ChecklistRun.objects.bulk_create(
+        ChecklistRun(
+            user=member, checklist=checklist, started=start, finished=start + timedelta(minutes=10)
+        )
+        for start in starts
+    )
+    ChecklistRunStep.objects.bulk_create(
+        ChecklistRunStep(run=run, step=step, ticked_at=run.started)
+        for run in runs
+        for step in steps
+    )
+
+
+def _comments(tip, count: int, *, start: int, coach) -> None:
+    """`count` approved comments on `tip`: top-level ones, every fourth a reply to the one
+    before it, and the first top-level one answered by the coach."""
+    from django.utils import timezone
+
+    from legs.models import Comment, Status
+
+    now = timezone.now()
+    parents: list = []
+    for n in range(start, start + count):
+        created = now - timedelta(hours=2 * (start + count - n))
+        if n % 4 == 3 and parents:
+            Comment.objects.create(
+                tip=tip,
+                parent=parents[-1],
+                name=f"Reader {n}",
+                body=f"Same here, reply number {n}.\nIt eased after a week of easy runs.",
+                status=Status.APPROVED,
+                created=created,
+            )
+        else:
+            parents.append(
+                Comment.objects.create(
+                    tip=tip,
+                    name=f"Reader {n}",
+                    email=f"reader{n}@example.com",
+                    body=f"Comment number {n}: my legs feel heavy on the first mile.\nWhy?",
+                    status=Status.APPROVED,
+                    created=created,
+                )
+            )
+    if start == 0:
+        Comment.objects.create(
+            tip=tip,
+            parent=parents[0],
+            user=coach,
+            name=coach.public_name,
+            body="Give it ten minutes of easy jogging first; the heaviness usually lifts.",
+            status=Status.APPROVED,
+            by_coach=True,
+            created=now,
+        )
+
+
 def build_small() -> None:
-    """The small data set: the content fixtures only."""
+    """The content fixtures (already loaded), a coach, the two diary members with one week
+    each and one finished checklist apiece, and five comments on the benchmark tip."""
+    from accounts.models import User
+    from legs.models import Tip
+
+    coach = User.objects.create_user(COACH, f"{COACH}@example.com", is_staff=True)
+    for username in (WEEK_MEMBER, LONG_MEMBER):
+        member = User.objects.create_user(username, f"{username}@example.com")
+        _fill_diary(member, range(SMALL_DAYS))
+        _checklist_runs(member, range(SMALL_DAYS))
+    _comments(Tip.objects.get(slug=BENCH_TIP), 4, start=0, coach=coach)
 
 
 def build_large() -> None:
-    """Grow the small data set to the large one."""
+    """Grow the small data set: 2,000 members, 300 approved comments on the benchmark tip,
+    five years of diary (and a weekly checklist) for the long-diary member."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+
+    from accounts.models import User
+    from legs.models import Comment, Tip
+
+    with transaction.atomic():
+        password = make_password("bench-members-share-one-hash")  # hashing 2,000 takes minutes
+        existing = User.objects.count()
+        User.objects.bulk_create(
+            User(
+                username=f"member{n}",
+                email=f"member{n}@example.com",
+                display_name=f"Member {n}",
+                password=password,
+            )
+            for n in range(MEMBERS - existing)
+        )
+        tip = Tip.objects.get(slug=BENCH_TIP)
+        have = Comment.objects.approved().for_tip(tip).count()
+        _comments(tip, TIP_COMMENTS - have, start=have, coach=User.objects.get(username=COACH))
+        member = User.objects.get(username=LONG_MEMBER)
+        _fill_diary(member, range(SMALL_DAYS, LARGE_DAYS))
+        _checklist_runs(member, range(SMALL_DAYS, LARGE_DAYS))

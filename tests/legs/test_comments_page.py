@@ -17,7 +17,7 @@ from legs import services
 from legs.forms.comments import TIME_TRAP_SALT
 from legs.models import Comment, Status, Tip
 from legs.models.comments import with_comment_counts
-from tests.factories import CommentFactory, ModeratorFactory, TipFactory
+from tests.factories import CommentFactory, ModeratorFactory, ReplyFactory, TipFactory
 
 from .comments_support import post_comment
 
@@ -202,3 +202,87 @@ def test_tips_list_query_count_is_the_same_with_3_and_300_comments():
     make_comments(large, 300)
     # N+1 guard: the counts are one subquery of the list's own query.
     assert queries_for(Client(), reverse("tip_list")) == queries
+
+
+# --- long threads come a page at a time
+
+
+def make_threads(tip: Tip, count: int) -> list[Comment]:
+    """`count` public top-level comments, oldest first (an hour apart)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(hours=count)
+    return Comment.objects.bulk_create(
+        Comment(
+            tip=tip,
+            name=f"Reader {n}",
+            email=f"r{n}@example.com",
+            body=f"Question number {n}",
+            status=Status.APPROVED,
+            created=start + timedelta(hours=n),
+        )
+        for n in range(count)
+    )
+
+
+def shown(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"Question number (\d+)", html)]
+
+
+def test_a_long_thread_shows_twenty_threads_a_page_newest_first(client):
+    tip = TipFactory()
+    threads = make_threads(tip, 45)
+    ReplyFactory(tip=tip, parent=threads[0], body="A reply on the last page")
+    page_one = client.get(tip.get_absolute_url()).content.decode()
+    assert shown(page_one) == list(range(44, 24, -1))
+    assert f'href="{tip.get_absolute_url()}?page=2#comments">Older comments' in page_one
+    assert "Newer comments" not in page_one
+    assert "Page 1 of 3" in page_one
+    # The count is of every public comment, not of the page's.
+    assert '<span id="comment-count" class="badge rounded-pill text-bg-light">46<' in page_one
+    last = client.get(f"{tip.get_absolute_url()}?page=3").content.decode()
+    assert shown(last) == [4, 3, 2, 1, 0]
+    assert "A reply on the last page" in last
+    assert f'href="{tip.get_absolute_url()}?page=2#comments">Newer comments' in last
+
+
+@pytest.mark.parametrize(("page", "first"), [("99", 4), ("0", 4), ("x", 44), ("-1", 4)])
+def test_a_page_number_out_of_range_or_not_a_number_gets_the_nearest_page(client, page, first):
+    tip = TipFactory()
+    make_threads(tip, 45)
+    response = client.get(f"{tip.get_absolute_url()}?page={page}")
+    assert response.status_code == 200
+    assert shown(response.content.decode())[0] == first
+
+
+def test_a_comments_address_names_the_page_of_its_thread():
+    tip = TipFactory()
+    threads = make_threads(tip, 45)
+    reply = ReplyFactory(tip=tip, parent=threads[3], status=Status.APPROVED)
+    assert threads[44].get_absolute_url() == f"{tip.get_absolute_url()}#comment-{threads[44].pk}"
+    assert threads[24].get_absolute_url().startswith(f"{tip.get_absolute_url()}?page=2#")
+    assert reply.get_absolute_url() == f"{tip.get_absolute_url()}?page=3#comment-{reply.pk}"
+
+
+def test_a_reply_to_an_old_thread_comes_back_on_that_threads_page(client):
+    tip = TipFactory()
+    threads = make_threads(tip, 45)
+    response = post_comment(client, tip, parent=str(threads[3].pk), body="Late to this one")
+    reply = Comment.objects.get(body="Late to this one")
+    assert response["Location"] == f"{tip.get_absolute_url()}?page=3#comment-{reply.pk}"
+    assert "Late to this one" in client.get(response["Location"]).content.decode()
+
+
+def test_a_reply_posted_with_htmx_redraws_the_page_of_its_thread(client):
+    tip = TipFactory()
+    threads = make_threads(tip, 45)
+    response = post_comment(
+        client, tip, htmx=True, parent=str(threads[10].pk), body="Answered in place"
+    )
+    html = response.content.decode()
+    assert "Answered in place" in html
+    assert shown(html)[0] == 24  # the second page, which holds thread 10
+    refused = post_comment(client, tip, htmx=True, parent=str(threads[3].pk), body="")
+    assert shown(refused.content.decode())[0] == 4  # the form with its error, on its page

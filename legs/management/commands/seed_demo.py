@@ -201,7 +201,7 @@ WEEK_PLAN = [
 def seed_diary(demo: Demo) -> None:
     """Months of runs and check-ins telling a plain story the insights can read: steady weeks,
     then a jump in distance with shorter nights and skipped warm-ups, and heavier legs."""
-    # Variation for demo data, not security: a seeded generator keeps every run of it alike.
+    # B311: variation for demo data, not security; a seeded generator keeps every run alike.
     rng = random.Random(2026)  # nosec B311
     today = member_today(demo.member)
     start = today - timedelta(weeks=DIARY_WEEKS)
