@@ -43,5 +43,5 @@ def test_comments_from_different_clients_behind_one_balancer_are_counted_apart(c
     assert post("203.0.113.1").status_code == 302
     assert post("203.0.113.2").status_code == 302  # another client through the same balancer
     refused = post("203.0.113.1")  # the first one again: over its limit
-    assert refused.status_code == 200
+    assert refused.status_code == 429
     assert REFUSED_RATE in refused.content.decode()
