@@ -474,9 +474,12 @@ class _StravaRow(_RowReader):
     def _decimal(text: str, label: str) -> str:
         value = text.replace(",", ".") if "," in text and "." not in text else text
         try:
-            Decimal(value or "x")
+            number = Decimal(value or "x")
         except InvalidOperation:
-            raise RowProblem(f"{label}: “{text}” is not a number.") from None
+            number = None
+        # NaN and infinity are Decimals too, and "sNaN" is not even a float.
+        if number is None or not number.is_finite():
+            raise RowProblem(f"{label}: “{text}” is not a number.")
         return value
 
     def _duration(self, record: dict[str, str]) -> timedelta:
@@ -485,7 +488,7 @@ class _StravaRow(_RowReader):
             text = record.get(column, "")
             if not text:
                 continue
-            seconds = float(self._decimal(text, column.title()))
+            seconds = float(Decimal(self._decimal(text, column.title())))
             if seconds > MAX_DURATION.total_seconds():
                 raise RowProblem(f"{column.title()}: more than 48 hours ({text} seconds).")
             if seconds > 0:
@@ -495,7 +498,7 @@ class _StravaRow(_RowReader):
     def _rpe(self, text: str) -> int:
         try:
             value = round(float(text))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, NaN, or infinite
             return self.default_rpe
         return value if 0 <= value <= 10 else self.default_rpe
 

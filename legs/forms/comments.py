@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 NAME_MAX_LENGTH = 60
 BODY_MAX_LENGTH = 3000
 TIME_TRAP_SALT = "legs.comments.form-served"
+ID_MAX_DIGITS = 19  # a 64-bit primary key
 # The fields checked one by one as the reader leaves them (HTMX).
 CHECKED_FIELDS = ("name", "email", "body")
 
@@ -171,7 +172,8 @@ class CommentForm(forms.Form):
     def _answerable(self, value: str) -> Comment | None:
         """Only a public top-level comment on this same tip can be answered."""
         value = str(value).strip()
-        if not (value.isascii() and value.isdecimal()):  # not "²", which int() refuses
+        # Not "²", which int() refuses, nor more digits than any id has (int() refuses 4,300).
+        if not (value.isascii() and value.isdecimal()) or len(value) > ID_MAX_DIGITS:
             return None
         return (
             Comment.objects.approved().top_level().for_tip(self.tip).filter(pk=int(value)).first()

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from legs.diary_io import COLUMNS
@@ -86,6 +86,14 @@ def rows(model, **filters) -> list[dict]:
 
 # --- comments
 
+# Found by these tests: a `parent` of thousands of digits was a 500 (int() refuses them).
+LONG_PARENT = {
+    "name": ["Sam"],
+    "email": ["sam@example.com"],
+    "body": ["Why?"],
+    "parent": ["0" * 10_000],
+    "ts": [VALID_TOKEN],
+}
 comment_form = form(
     name=field("Sam Runner", st.text(max_size=60)),
     email=field("sam@example.com"),
@@ -103,6 +111,7 @@ comment_form = form(
     role=st.sampled_from(["visitor", "owner"]),
     htmx=st.booleans(),
 )
+@example(data=LONG_PARENT, role="visitor", htmx=False)
 def test_a_comment_or_reply_survives_any_input(world, data, role, htmx):
     client = logged_in(world, role)
     with isolated():
@@ -135,6 +144,7 @@ def test_a_comment_or_reply_survives_any_input(world, data, role, htmx):
     ),
     role=st.sampled_from(["visitor", "owner"]),
 )
+@example(data=LONG_PARENT, trigger="name", role="visitor")
 def test_the_comment_field_check_survives_any_input(world, data, trigger, role):
     client = logged_in(world, role)
     with isolated():
@@ -307,13 +317,52 @@ def csv_bytes(records: list[dict[str, str]], header: list[str], today: str) -> b
     return out.getvalue().encode("utf-8", "surrogatepass")
 
 
+number_cell = st.one_of(
+    st.sampled_from(["1800", "5.0", "5,0", "", "0", "-1", "NaN", "sNaN", "inf", "-inf", "1e400"]),
+    decimal_text,
+    st.text(max_size=8),
+)
+STRAVA_HEADER = [
+    "Activity ID",
+    "Activity Date",
+    "Activity Name",
+    "Activity Type",
+    "Elapsed Time",
+    "Distance",
+    "Moving Time",
+    "Perceived Exertion",
+]
+strava_row = st.fixed_dictionaries(
+    {
+        "Activity ID": st.just("1"),
+        "Activity Date": st.one_of(
+            st.sampled_from(["Mar 1, 2024, 7:02:11 AM", "2024-03-01 07:02:11", "1 Mar 2024"]),
+            st.text(max_size=20),
+        ),
+        "Activity Name": st.text(max_size=30),
+        "Activity Type": st.sampled_from(["Run", "Trail Run", "Virtual Run", "Ride", ""]),
+        "Elapsed Time": number_cell,
+        "Distance": number_cell,
+        "Moving Time": number_cell,
+        "Perceived Exertion": number_cell,
+    }
+)
 upload = st.one_of(
     st.binary(max_size=300).map(lambda raw: ("raw", raw)),
     st.tuples(
         st.lists(plausible_row, max_size=6),
         st.one_of(st.just(COLUMNS), st.permutations(COLUMNS), st.lists(csv_cell, max_size=4)),
     ).map(lambda made: ("csv", made)),
+    st.tuples(st.lists(strava_row, min_size=1, max_size=4), st.just(STRAVA_HEADER)).map(
+        lambda made: ("csv", made)
+    ),
 )
+
+
+def strava_run(**cells: str) -> tuple[str, tuple[list[dict[str, str]], list[str]]]:
+    row = {"Activity ID": "1", "Activity Date": "Mar 1, 2024, 7:02:11 AM", "Activity Type": "Run"}
+    row |= {"Distance": "5.0", "Moving Time": "1800"} | cells
+    return ("csv", ([row], STRAVA_HEADER))
 
 
 @fuzz
@@ -322,6 +371,9 @@ upload = st.one_of(
     name=st.sampled_from(["diary.csv", "DIARY.CSV", "diary.txt", "diary"]),
     default_rpe=st.one_of(scale, st.text(max_size=5)),
 )
+# Found by this test: Strava times and efforts that are Decimals but not finite floats were 500s.
+@example(content=strava_run(**{"Moving Time": "sNaN"}), name="a.csv", default_rpe="3")
+@example(content=strava_run(**{"Perceived Exertion": "inf"}), name="a.csv", default_rpe="3")
 def test_the_diary_import_survives_any_file_and_is_all_or_nothing(
     world, content, name, default_rpe
 ):
