@@ -5,10 +5,10 @@ waiting: members always get a freshly rendered page, so nothing of theirs is eve
 shared. A visitor with a session gets a fresh page too, unless the view says what of the session
 its page shows (`visitor_state`): then the copy is cached under that state, so it is shared only
 with visitors in exactly the same state (the same troubleshooter answers, say) and holds nothing
-else of theirs. The CSRF tokens in a cached page are swapped for the visitor's
-own on every hit. Any change to public content bumps one version number, which retires every
-cached page at once; a short timeout bounds staleness from writes that bypass `save()` (and, with
-the local-memory cache, from a bump made in another worker process).
+else of theirs. The CSRF tokens in a cached page are swapped for the visitor's own on every hit.
+Any change to public content bumps one version number, which retires every cached page at once;
+a short timeout bounds staleness from writes that bypass `save()` (and, with the local-memory
+cache, from a bump made in another worker process).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -57,10 +58,6 @@ def bump_public_version(**kwargs) -> None:
         cache.set(VERSION_KEY, 1, timeout=None)
 
 
-# Where the messages framework keeps messages that did not fit in their cookie.
-_SESSION_MESSAGES = "_messages"
-
-
 VisitorState = Callable[[HttpRequest], object]
 
 
@@ -68,7 +65,8 @@ def _cacheable(request: HttpRequest, visitor_state: VisitorState | None) -> bool
     if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES and (
-        visitor_state is None or _SESSION_MESSAGES in request.session
+        # Messages that did not fit in their cookie wait in the session.
+        visitor_state is None or SessionStorage.session_key in request.session
     ):
         return False
     return not request.user.is_authenticated

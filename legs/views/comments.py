@@ -78,8 +78,8 @@ def thread_context(
 
     One page of threads (newest first): the page holding `showing`'s thread (a comment just
     posted), else the page asked for in ``?page=`` (a bad number gets the nearest page).
-    Four queries however many comments: the public count, the threads counted, one page of
-    threads, then all their replies.
+    Four queries however many comments (a fifth finds a new comment's page): the threads
+    counted, one page of them, all their replies, and the public comments counted.
     """
     reply_form = form if form is not None and form.reply_to is not None else None
     if form is None or reply_form is not None:
