@@ -6,8 +6,6 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
-KM_PER_MILE = 1.609344
-
 
 class Units(models.TextChoices):
     KM = "km", "Kilometres"

@@ -21,11 +21,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from accounts.models import KM_PER_MILE, Units, User
-from legs.forms.diary import CheckInForm, RunForm, format_duration
+from accounts.models import Units, User
+from legs import formats
+from legs.forms.diary import CheckInForm, RunForm
 from legs.models.diary import (
     MAX_DURATION,
     NOTES_MAX_LENGTH,
@@ -121,13 +122,6 @@ def _text_value(value: str) -> str:
     return value[1:] if value.startswith("'") else value
 
 
-def _plain(value: Decimal | None) -> str:
-    """A decimal without exponent or trailing zeros: 7.50 -> 7.5, 500.000 -> 500."""
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f")
-
-
 def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -136,30 +130,14 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def export_distance(km: Decimal, unit: str) -> str:
-    if unit == Units.MI:
-        miles = (Decimal(km) / Decimal(str(KM_PER_MILE))).quantize(
-            Decimal("0.000001"), rounding=ROUND_HALF_UP
-        )
-        return _plain(miles)
-    return _plain(km)
-
-
-def format_pace(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
-
-
 def run_row(run: Run, unit: str) -> dict[str, str]:
     return {
         "type": RUN,
         "date": run.date.isoformat(),
         "unit": unit,
-        "distance": export_distance(run.distance_km, unit),
-        "duration": format_duration(run.duration),
-        "pace": format_pace(run.pace_seconds(unit)),
+        "distance": formats.distance_export(run.distance_km, unit),
+        "duration": formats.duration_hms(run.duration),
+        "pace": formats.pace(run.pace_seconds(unit)),
         "kind": run.kind,
         "surface": run.surface,
         "rpe": _number(run.rpe),
@@ -178,7 +156,7 @@ def checkin_row(checkin: CheckIn) -> dict[str, str]:
     return {
         "type": CHECKIN,
         "date": checkin.date.isoformat(),
-        "sleep_hours": _plain(checkin.sleep_hours),
+        "sleep_hours": formats.plain_number(checkin.sleep_hours),
         "leg_heaviness": _number(checkin.leg_heaviness),
         "soreness": _number(checkin.soreness),
         "fatigue": _number(checkin.fatigue),
@@ -208,8 +186,8 @@ def runs_json(user: User) -> list[dict[str, Any]]:
         {
             "id": run.pk,  # what a checklist run's "diary_run" in the account export refers to
             "date": run.date.isoformat(),
-            "distance_km": _plain(run.distance_km),
-            "duration": format_duration(run.duration),
+            "distance_km": formats.plain_number(run.distance_km),
+            "duration": formats.duration_hms(run.duration),
             "duration_seconds": round(run.duration.total_seconds()),
             "kind": run.kind,
             "surface": run.surface,
@@ -232,7 +210,7 @@ def checkins_json(user: User) -> list[dict[str, Any]]:
     return [
         {
             "date": checkin.date.isoformat(),
-            "sleep_hours": _plain(checkin.sleep_hours),
+            "sleep_hours": formats.plain_number(checkin.sleep_hours),
             "leg_heaviness": checkin.leg_heaviness,
             "soreness": checkin.soreness,
             "fatigue": checkin.fatigue,

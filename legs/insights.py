@@ -49,6 +49,8 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Protocol, TypeVar
 
+from legs import formats
+
 # Tip slugs in the catalogue (fixtures/catalogue.json) that each insight links to.
 TIP_WARM_UP = "warm-up-for-ten-minutes"
 TIP_COOL_DOWN = "cool-down-after-each-run"
@@ -109,10 +111,6 @@ HEAVINESS_DIFFERENCE = 1.0  # our choice: a difference under 1 point on 0-10 is 
 # "Your heavy-leg days usually follow..." comparisons.
 MIN_ENTRIES_PER_SIDE = 5  # our choice: entries needed on each side before comparing
 HIGH_LOAD_FACTOR = 1.3  # our choice: a week above 1.3 x your median week (top of the sweet spot)
-
-# Distances are kept in km; a member who prefers miles reads them converted (the same factor as
-# accounts.models.KM_PER_MILE, repeated so this module stays free of Django).
-KM_PER_MILE = 1.609344
 
 # Float sums of Decimal distances drift (22.0 / 20.0 - 1 == 0.10000000000000009): a rule that
 # fires "above 10%" must stay quiet at exactly 10%.
@@ -259,14 +257,14 @@ def rule_weekly_distance_increase(
         level=Level.NOTE,
         title="Distance up this week",
         text=(
-            f"You ran {_distance_text(now, unit)} in the last 7 days, {change:.0%} more than the "
-            f"{_distance_text(before, unit)} of the week before. A common guideline says to add "
-            "no more than about 10% a week; the evidence for that exact number is weak, but "
-            "quick rises in distance are "
-            "associated with heavier legs. You might keep next week about the same."
+            f"You ran {formats.distance(now, unit, places=1)} in the last 7 days, {change:.0%} "
+            f"more than the {formats.distance(before, unit, places=1)} of the week before. A "
+            "common guideline says to add no more than about 10% a week; the evidence for that "
+            "exact number is weak, but quick rises in distance are associated with heavier legs. "
+            "You might keep next week about the same."
         ),
         tip_slug=TIP_AVOID_OVERTRAINING,
-        basis=f"Based on {_plural(count, 'run')} over the last 14 days.",
+        basis=f"Based on {formats.plural(count, 'run')} over the last 14 days.",
     )
 
 
@@ -286,13 +284,14 @@ def rule_two_week_distance_increase(
         level=Level.WARNING,
         title="Big jump in distance over two weeks",
         text=(
-            f"You ran {_distance_text(now, unit)} in the last 7 days, {change:.0%} more than the "
-            f"{_distance_text(before, unit)} you ran two weeks earlier (14 to 20 days ago). In a "
-            "study of new runners, rises of more than 30% over two weeks were associated with "
-            "more running injuries. Consider holding your distance steady for a week or two."
+            f"You ran {formats.distance(now, unit, places=1)} in the last 7 days, {change:.0%} "
+            f"more than the {formats.distance(before, unit, places=1)} you ran two weeks "
+            "earlier (14 to 20 days ago). In a study of new runners, rises of more than 30% over "
+            "two weeks were associated with more running injuries. Consider holding your "
+            "distance steady for a week or two."
         ),
         tip_slug=TIP_AVOID_OVERTRAINING,
-        basis=f"Based on {_plural(count, 'run')} over the last 21 days.",
+        basis=f"Based on {formats.plural(count, 'run')} over the last 21 days.",
     )
 
 
@@ -315,14 +314,15 @@ def rule_long_run_jump(
                 level=Level.WARNING,
                 title="A much longer run than usual",
                 text=(
-                    f"Your {_distance_text(_km(run), unit)} run on {_day(run.date)} was "
+                    f"Your {formats.distance(_km(run), unit, places=1)} run on "
+                    f"{formats.day(run.date, year=False)} was "
                     f"{change:.0%} longer than your longest run in the 30 days before it "
-                    f"({_distance_text(longest, unit)}). A single run "
+                    f"({formats.distance(longest, unit, places=1)}). A single run "
                     "more than 10% longer than your recent longest is associated with a higher "
                     "risk of injury. You might build up your longest run more gradually."
                 ),
                 tip_slug=TIP_REST_DAYS,
-                basis=f"Based on {_plural(len(earlier) + 1, 'run')} over 31 days.",
+                basis=f"Based on {formats.plural(len(earlier) + 1, 'run')} over 31 days.",
             )
     return None
 
@@ -371,7 +371,7 @@ def rule_workload_ratio(*, runs: Runs, checkins: CheckIns, today: date) -> Insig
         title=title,
         text=f"{said} {reason}",
         tip_slug=TIP_AVOID_OVERTRAINING,
-        basis=f"Based on {_plural(count, 'run')} over the last 28 days.",
+        basis=f"Based on {formats.plural(count, 'run')} over the last 28 days.",
     )
 
 
@@ -409,9 +409,10 @@ def rule_long_runs_without_rest(*, runs: Runs, checkins: CheckIns, today: date) 
         if any(day in rest for day in between):
             continue
         if first.date == second.date:
-            when = f"Your two long runs on {_day(second.date)} had"
+            when = f"Your two long runs on {formats.day(second.date, year=False)} had"
         else:
-            when = f"Your long runs on {_day(first.date)} and {_day(second.date)} had"
+            first_day = formats.day(first.date, year=False)
+            when = f"Your long runs on {first_day} and {formats.day(second.date, year=False)} had"
         return Insight(
             key="long_runs_without_rest",
             level=Level.WARNING,
@@ -422,7 +423,7 @@ def rule_long_runs_without_rest(*, runs: Runs, checkins: CheckIns, today: date) 
                 "long runs might help them recover."
             ),
             tip_slug=TIP_REST_DAYS,
-            basis=f"Based on {_plural(len(between) + 2, 'day')} of your diary.",
+            basis=f"Based on {formats.plural(len(between) + 2, 'day')} of your diary.",
         )
     return None
 
@@ -453,7 +454,7 @@ def rule_monotony(*, runs: Runs, checkins: CheckIns, today: date) -> Insight | N
             "especially when the load is high. Mixing in easier days or a rest day might help."
         ),
         tip_slug=TIP_AVOID_OVERTRAINING,
-        basis=f"Based on {_plural(count, 'run')} over the last 7 days.",
+        basis=f"Based on {formats.plural(count, 'run')} over the last 7 days.",
     )
 
 
@@ -468,7 +469,7 @@ def rule_sleep_average(*, runs: Runs, checkins: CheckIns, today: date) -> Insigh
         return None
     average = statistics.fmean(hours)
     said = f"You slept {average:.1f} hours a night on average over the last 7 days"
-    basis = f"Based on {_plural(len(hours), 'check-in')} over the last 7 days."
+    basis = f"Based on {formats.plural(len(hours), 'check-in')} over the last 7 days."
     if _exceeds(SLEEP_TARGET_HOURS, average):
         return Insight(
             key="sleep_average",
@@ -615,10 +616,10 @@ def rule_heaviness_red_flag(*, runs: Runs, checkins: CheckIns, today: date) -> I
         text=(
             f"Your legs have felt heavy ({HEAVINESS_RED_FLAG}/10 or more) on all "
             f"{len(heaviest)} days you logged in the last {HEAVINESS_RED_FLAG_DAYS}, even with "
-            f"{_plural(rested, 'rest day')}. Heaviness that stays through rest is associated "
-            "with things rest alone may not fix, such as low iron, an injury or a lingering "
-            "illness. Please see a physiotherapist or your doctor, and ask them to check your "
-            "iron levels."
+            f"{formats.plural(rested, 'rest day')}. Heaviness that stays through rest is "
+            "associated with things rest alone may not fix, such as low iron, an injury or a "
+            "lingering illness. Please see a physiotherapist or your doctor, and ask them to "
+            "check your iron levels."
         ),
         tip_slug=TIP_IRON,
         basis=f"Based on {len(heaviest)} days with entries over the last 14 days.",
@@ -778,13 +779,6 @@ def _km(run: RunLike) -> float:
     return float(run.distance_km or 0)
 
 
-def _distance_text(km: float, unit: str) -> str:
-    """Kilometres written in the member's unit, e.g. "24.0 km" or "14.9 mi"."""
-    if unit == "mi":
-        return f"{km / KM_PER_MILE:.1f} mi"
-    return f"{km:.1f} km"
-
-
 def _distance(runs: Runs, start: date, end: date) -> float:
     return sum((_km(run) for run in _between(runs, start, end)), 0.0)
 
@@ -802,14 +796,6 @@ def _exceeds(value: float, limit: float) -> bool:
 
 def _at_least(value: float, limit: float) -> bool:
     return value >= limit - _TOLERANCE
-
-
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _heaviness_by_day(
@@ -853,7 +839,7 @@ def _habit_share(
         title=good_title if good else note_title,
         text=f"{said} {reason}{'; keep it up.' if good else '. ' + suggestion}",
         tip_slug=tip_slug,
-        basis=f"Based on {_plural(len(recent), 'run')} over the last 28 days.",
+        basis=f"Based on {formats.plural(len(recent), 'run')} over the last 28 days.",
     )
 
 
@@ -883,13 +869,13 @@ def _comparison(
         title=title,
         text=(
             f"{lead}: your legs felt {heavy:.1f}/10 heavy on average {heavier_when} "
-            f"({_plural(len(heavier_side), unit)}), against {light:.1f}/10 {lighter_when} "
-            f"({_plural(len(lighter_side), unit)}). In your diary, {link}; it is a pattern, "
+            f"({formats.plural(len(heavier_side), unit)}), against {light:.1f}/10 {lighter_when} "
+            f"({formats.plural(len(lighter_side), unit)}). In your diary, {link}; it is a pattern, "
             "not proof, and worth trying to change."
         ),
         tip_slug=tip_slug,
         basis=(
-            f"Based on {_plural(len(heavier_side) + len(lighter_side), unit)} "
+            f"Based on {formats.plural(len(heavier_side) + len(lighter_side), unit)} "
             f"over the last {WINDOW_DAYS // 7} weeks."
         ),
     )

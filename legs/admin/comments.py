@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from config.admin_changelist import SafeChangeListMixin
-from legs import services
+from legs import formats, services
 from legs.forms.comments import CoachReplyForm, PromoteForm
 from legs.models import CannedReply, Comment, DisallowedWord, Status
 
@@ -144,7 +144,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], status: str) -> None:
         changed = services.comment_moderate(comments=list(queryset), status=status)
         label = Status(status).label.lower()
-        self.message_user(request, f"{changed} comment{'s' if changed != 1 else ''} {label}.")
+        self.message_user(request, f"{formats.plural(changed, 'comment')} {label}.")
 
     @admin.action(description="Approve (publish) selected comments", permissions=["change"])
     def approve(self, request, queryset):

@@ -7,9 +7,9 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import User
+from legs import formats
 from legs.models import ChecklistRun, Run, TroubleshooterAnswer, TroubleshooterQuestion
 from legs.models.diary import member_today
-from legs.templatetags.units import distance
 
 # How far back the runs offered for linking go: an After-your-run checklist goes with a run of
 # the same day or so; a month leaves room for logging late without a list that never ends.
@@ -66,8 +66,10 @@ class DiaryRunChoiceField(forms.ModelChoiceField):
     unit = "km"
 
     def label_from_instance(self, obj: Run) -> str:
-        day = f"{obj.date:%a} {obj.date.day} {obj.date:%b %Y}"
-        return f"{day}: {distance(obj.distance_km, self.unit)} {obj.get_kind_display().lower()}"
+        return (
+            f"{formats.day(obj.date)}: {formats.distance(obj.distance_km, self.unit)} "
+            f"{obj.get_kind_display().lower()}"
+        )
 
 
 class ChecklistRunLinkForm(forms.Form):

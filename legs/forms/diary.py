@@ -16,7 +16,8 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator
 
-from accounts.models import KM_PER_MILE, Units, User
+from accounts.models import Units, User
+from legs import formats
 from legs.models.diary import (
     EARLIEST_DATE,
     MAX_DISTANCE_KM,
@@ -28,8 +29,6 @@ from legs.models.diary import (
     CheckIn,
     RecoveryAction,
     Run,
-    km_from,
-    km_to,
     member_today,
 )
 
@@ -60,16 +59,6 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=round(seconds))
 
 
-def format_duration(value: timedelta | None) -> str:
-    """A timedelta as ``h:mm:ss`` (hours not padded), the form and CSV's own format."""
-    if value is None:
-        return ""
-    total = round(value.total_seconds())
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}"
-
-
 class DurationTextField(forms.Field):
     """A run's time, typed the way runners write it."""
 
@@ -83,7 +72,7 @@ class DurationTextField(forms.Field):
     }
 
     def prepare_value(self, value: Any) -> Any:
-        return format_duration(value) if isinstance(value, timedelta) else value
+        return formats.duration_hms(value) if isinstance(value, timedelta) else value
 
     def to_python(self, value: Any) -> timedelta | None:
         if isinstance(value, timedelta):
@@ -126,8 +115,8 @@ class DiaryEntryForm(forms.ModelForm):
         day = self.cleaned_data["date"]
         if day > self.today:
             raise forms.ValidationError(
-                f"That date is in the future: today is {self.today:%a} {self.today.day} "
-                f"{self.today:%b %Y} where you are ({self.user.time_zone}).",
+                f"That date is in the future: today is {formats.day(self.today)} "
+                f"where you are ({self.user.time_zone}).",
                 code="future",
             )
         if day < EARLIEST_DATE:
@@ -197,7 +186,9 @@ class RunForm(DiaryEntryForm):
         distance = self.fields["distance_km"]
         distance.label = f"Distance ({self.unit})"
         if self.instance.pk:
-            self.initial["distance_km"] = self._shown_distance(self.instance.distance_km)
+            self.initial["distance_km"] = formats.distance_input(
+                self.instance.distance_km, self.unit
+            )
         self.fields["leg_heaviness"].required = heaviness_required
         self.fields["leg_heaviness"].help_text = (
             "Our own 0-10 scale, not a clinical one: 0 is light, fresh legs; 10 is like running "
@@ -218,11 +209,6 @@ class RunForm(DiaryEntryForm):
                 self.fields[name].validators.append(MaxValueValidator(limit))
                 self.fields[name].widget.attrs["max"] = limit
 
-    def _shown_distance(self, km: Decimal) -> Decimal:
-        if self.unit == Units.MI:
-            return Decimal(str(round(km_to(km, Units.MI), 2)))
-        return Decimal(format(km.normalize(), "f"))  # 5.250 -> 5.25, 500.000 -> 500
-
     def clean_distance_km(self) -> Decimal:
         value = self.cleaned_data["distance_km"]
         # Editing without touching the distance keeps the stored kilometres exactly, instead of
@@ -232,13 +218,13 @@ class RunForm(DiaryEntryForm):
         too_short = forms.ValidationError("Enter a distance greater than 0.", code="min_value")
         limit = f"{MAX_DISTANCE_KM} km"
         if self.unit == Units.MI:
-            limit = f"{float(MAX_DISTANCE_KM) / KM_PER_MILE:.1f} mi ({limit})"
+            limit = f"{formats.distance(MAX_DISTANCE_KM, Units.MI, places=1)} ({limit})"
         too_long = forms.ValidationError(f"Enter a distance of at most {limit}.", code="max_value")
         if value <= 0:
             raise too_short
         if value > MAX_DISTANCE_KM:  # checked before converting, so huge numbers never overflow
             raise too_long
-        km = km_from(value, self.unit)
+        km = formats.km_from(value, self.unit)
         if km <= 0:
             raise too_short
         if km > MAX_DISTANCE_KM:

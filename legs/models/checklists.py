@@ -26,6 +26,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from legs import formats
+
 from .tips import Cause, Tip
 
 if TYPE_CHECKING:
@@ -189,8 +191,7 @@ class ChecklistStep(models.Model):
     @property
     def duration_display(self) -> str:
         """The timer's starting face, minutes:seconds ("0:30", "10:00")."""
-        minutes, seconds = divmod(self.duration_seconds or 0, 60)
-        return f"{minutes}:{seconds:02d}"
+        return formats.minutes_seconds(self.duration_seconds or 0)
 
     def clean(self) -> None:
         if self.kind == StepKind.STRETCH and self.duration_seconds is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +20,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from accounts.models import KM_PER_MILE, Units, User
+from accounts.models import User
+from legs.formats import km_to
 from legs.insights import WINDOW_DAYS
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -31,7 +32,6 @@ MAX_WATER_ML = 10_000
 MAX_SLEEP_HOURS = Decimal(24)
 MAX_IRON_RICH_MEALS = 10
 NOTES_MAX_LENGTH = 2000
-KM = Decimal("0.001")  # distances are kept to the metre
 
 
 def member_zone(user: User) -> zoneinfo.ZoneInfo:
@@ -45,17 +45,6 @@ def member_zone(user: User) -> zoneinfo.ZoneInfo:
 def member_today(user: User) -> datetime.date:
     """Today's date where the member lives (their profile's time zone)."""
     return timezone.localdate(timezone=member_zone(user))
-
-
-def km_from(value: Decimal, unit: str) -> Decimal:
-    """A distance typed in `unit` (km or mi) as kilometres, to the metre."""
-    km = value * Decimal(str(KM_PER_MILE)) if unit == Units.MI else value
-    return km.quantize(KM, rounding=ROUND_HALF_UP)
-
-
-def km_to(km: Decimal | float, unit: str) -> float:
-    """Kilometres in the member's unit."""
-    return float(km) / KM_PER_MILE if unit == Units.MI else float(km)
 
 
 class RunKind(models.TextChoices):

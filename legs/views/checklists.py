@@ -8,7 +8,7 @@ HTMX it answers with the fragment to swap in instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from config.htmx import render_page, wants_fragment
 from config.public_cache import cache_public_page
-from legs import services
+from legs import formats, services
 from legs.forms.checklists import (
     AnswerForm,
     ChecklistRunLinkForm,
@@ -489,7 +489,9 @@ def _save_link(request: HttpRequest, run: ChecklistRun, diary_run: Run | None) -
         if run.diary_run is not None:
             day = run.diary_run.date
             services.checklist_run_detach(checklist_run=run)
-            messages.success(request, f"Unlinked from your run of {_day(day)}. Both are kept.")
+            messages.success(
+                request, f"Unlinked from your run of {formats.day(day)}. Both are kept."
+            )
         else:
             messages.info(request, "Nothing changed: choose one of your runs to link.")
         return
@@ -498,8 +500,4 @@ def _save_link(request: HttpRequest, run: ChecklistRun, diary_run: Run | None) -
     except services.ChecklistRunNotAttachable as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, f"Linked to your run of {_day(diary_run.date)}.")
-
-
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+        messages.success(request, f"Linked to your run of {formats.day(diary_run.date)}.")

@@ -25,23 +25,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
-from legs import diary_io, services
+from legs import diary_io, formats, services
+from legs.charts import RatioPoint, SleepPoint, WeekTotal
 from legs.forms.diary import CheckInForm, ImportForm, QuickRunForm, RunForm
 from legs.insights import acwr, build_insights, running_streak
 from legs.models import CheckIn, ChecklistRun, Run, Tip
-from legs.models.diary import km_to, member_today, member_zone
+from legs.models.diary import member_today, member_zone
 from legs.services import DiaryImportResult, diary_import
-from legs.templatetags.charts import RatioPoint, SleepPoint, WeekTotal
-from legs.templatetags.units import distance
 
 PAGE_SIZE = 20
 RECENT = 5
 CHART_WEEKS = 12
 RATIO_DAYS = 56  # 8 weeks; each day's ratio looks back 28 days, inside the 84-day window
-
-
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def _weekly_series(user: User, today: date) -> list[WeekTotal]:
@@ -60,7 +55,7 @@ def _weekly_series(user: User, today: date) -> list[WeekTotal]:
         weeks.append(
             WeekTotal(
                 start=monday,
-                distance=km_to(run_week.get("km") or 0, user.units),
+                distance=formats.km_to(run_week.get("km") or 0, user.units),
                 heaviness=heaviness / rated if rated else None,
             )
         )
@@ -126,8 +121,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             run = form.save()
             messages.success(
                 request,
-                f"Run added: {distance(run.distance_km, user.units)} on {_day(run.date)}. "
-                "Your insights and charts are updated.",
+                f"Run added: {formats.distance(run.distance_km, user.units)} on "
+                f"{formats.day(run.date)}. Your insights and charts are updated.",
             )
             if not wants_fragment(request):
                 return redirect("diary")
@@ -200,11 +195,11 @@ def run_create(request: HttpRequest) -> HttpResponse:
         except services.ChecklistRunNotAttachable as problem:
             form.add_error(None, f"The run is not saved: {problem}")
         else:
-            saved = f"Run saved: {distance(run.distance_km, user.units)}."
+            saved = f"Run saved: {formats.distance(run.distance_km, user.units)}."
             if checklist_run is not None:
                 saved += (
                     f" It is linked to your {checklist_run.checklist.title} checklist of "
-                    f"{_day(checklist_day)}."
+                    f"{formats.day(checklist_day)}."
                 )
             messages.success(request, saved)
             return redirect("diary")
@@ -219,7 +214,7 @@ def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RunForm(request.POST or None, instance=run, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, f"Run of {_day(run.date)} updated.")
+        messages.success(request, f"Run of {formats.day(run.date)} updated.")
         return redirect("run_list")
     context = {
         "form": form,
@@ -236,7 +231,7 @@ def run_delete(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(Run.objects.for_user(request.user), pk=pk)
     if request.method == "POST":
         run.delete()
-        messages.success(request, f"Run of {_day(run.date)} deleted.")
+        messages.success(request, f"Run of {formats.day(run.date)} deleted.")
         return redirect("run_list")
     return render(request, "legs/diary/run_confirm_delete.html", {"run": run})
 
@@ -279,11 +274,11 @@ def checkin_create(request: HttpRequest) -> HttpResponse:
             if form.merged_into_existing:
                 messages.success(
                     request,
-                    f"You already had a check-in for {_day(checkin.date)}: it is updated "
+                    f"You already had a check-in for {formats.day(checkin.date)}: it is updated "
                     "with these answers.",
                 )
             else:
-                messages.success(request, f"Check-in for {_day(checkin.date)} saved.")
+                messages.success(request, f"Check-in for {formats.day(checkin.date)} saved.")
             return redirect("diary")
     context = {"form": form, "existing_today": existing}
     return render(request, "legs/diary/checkin_form.html", context)
@@ -295,7 +290,7 @@ def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
     form = CheckInForm(request.POST or None, instance=checkin, user=request.user)
     if request.method == "POST" and form.is_valid() and _save_checkin(request, form):
-        messages.success(request, f"Check-in for {_day(checkin.date)} updated.")
+        messages.success(request, f"Check-in for {formats.day(checkin.date)} updated.")
         return redirect("checkin_list")
     return render(request, "legs/diary/checkin_form.html", {"form": form, "checkin": checkin})
 
@@ -307,7 +302,7 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
     if request.method == "POST":
         checkin.delete()
-        messages.success(request, f"Check-in for {_day(checkin.date)} deleted.")
+        messages.success(request, f"Check-in for {formats.day(checkin.date)} deleted.")
         return redirect("checkin_list")
     return render(request, "legs/diary/checkin_confirm_delete.html", {"checkin": checkin})
 
@@ -328,24 +323,21 @@ def diary_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _count(number: int, word: str, plural: str = "") -> str:
-    return f"{number} {word if number == 1 else plural or word + 's'}"
-
-
 def _import_summary(result: DiaryImportResult, parsed: diary_io.ParsedImport) -> str:
-    added = _count(result.runs_added, "new run")
+    added = formats.plural(result.runs_added, "new run")
     if parsed.source == "lighter-legs":
-        added += " and " + _count(result.checkins_added, "new check-in")
+        added += " and " + formats.plural(result.checkins_added, "new check-in")
     parts = [f"Imported {added}."]
     if result.runs_already_there:
         parts.append(
-            f"{_count(result.runs_already_there, 'run')} already in your diary, not added again."
+            f"{formats.plural(result.runs_already_there, 'run')} already in your diary, "
+            "not added again."
         )
     if result.checkins_updated:
-        parts.append(f"{_count(result.checkins_updated, 'existing check-in')} updated.")
+        parts.append(f"{formats.plural(result.checkins_updated, 'existing check-in')} updated.")
     if parsed.skipped:
         kinds = ", ".join(f"{name}: {count}" for name, count in sorted(parsed.skipped.items()))
-        total = _count(sum(parsed.skipped.values()), "activity", "activities")
+        total = formats.plural(sum(parsed.skipped.values()), "activity", "activities")
         parts.append(f"Skipped {total} that are not runs ({kinds}).")
     return " ".join(parts)
 
@@ -374,7 +366,7 @@ def diary_import_view(request: HttpRequest) -> HttpResponse:
                     "file",
                     "There are no runs or check-ins in that file"
                     + (
-                        f" (only {_count(others, 'other activity', 'other activities')})."
+                        f" (only {formats.plural(others, 'other activity', 'other activities')})."
                         if others
                         else "."
                     ),

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from legs.formats import avatar
 from legs.models import Comment, CommentReport, Status
-from legs.templatetags.avatars import avatar
 from tests.factories import CoachReplyFactory, CommentFactory, ReplyFactory, TipFactory
 
 from .comments_support import HTMX, SCRIPT, comment_data, post_comment

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.template import Context, Template
 
-from legs.templatetags import charts
-from legs.templatetags.charts import RatioPoint, SleepPoint, WeekTotal, nice_ticks
+from legs import charts
+from legs.charts import RatioPoint, SleepPoint, WeekTotal, nice_ticks
 
 MONDAY = date(2026, 1, 5)
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from legs.forms.diary import RunForm, format_duration, parse_duration
+from legs import formats
+from legs.forms.diary import RunForm, parse_duration
 from legs.models import Run
-from legs.models.diary import km_from, km_to, member_today
-from legs.templatetags.units import distance, hms, pace, plain_number
+from legs.models.diary import member_today
 from tests.factories import RunFactory, UserFactory
 
 
@@ -38,28 +38,28 @@ def test_duration_refuses_anything_else(text: str) -> None:
 
 
 def test_duration_is_written_back_as_h_mm_ss() -> None:
-    assert format_duration(timedelta(seconds=2730)) == "0:45:30"
-    assert format_duration(timedelta(hours=26, seconds=5)) == "26:00:05"
-    assert parse_duration(format_duration(timedelta(seconds=3930))) == timedelta(seconds=3930)
+    assert formats.duration_hms(timedelta(seconds=2730)) == "0:45:30"
+    assert formats.duration_hms(timedelta(hours=26, seconds=5)) == "26:00:05"
+    assert parse_duration(formats.duration_hms(timedelta(seconds=3930))) == timedelta(seconds=3930)
 
 
 def test_miles_convert_to_kilometres_to_the_metre() -> None:
-    assert km_from(Decimal("1"), "mi") == Decimal("1.609")
-    assert km_from(Decimal("26.2"), "mi") == Decimal("42.165")
-    assert km_from(Decimal("10"), "km") == Decimal("10.000")
-    assert km_to(Decimal("42.195"), "mi") == pytest.approx(26.2188, abs=1e-4)
+    assert formats.km_from(Decimal("1"), "mi") == Decimal("1.609")
+    assert formats.km_from(Decimal("26.2"), "mi") == Decimal("42.165")
+    assert formats.km_from(Decimal("10"), "km") == Decimal("10.000")
+    assert formats.km_to(Decimal("42.195"), "mi") == pytest.approx(26.2188, abs=1e-4)
 
 
 def test_distances_and_paces_show_in_the_members_unit() -> None:
     run = Run(distance_km=Decimal("10.000"), duration=timedelta(minutes=50))
-    assert distance(run.distance_km, "km") == "10.00 km"
-    assert distance(run.distance_km, "mi") == "6.21 mi"
-    assert pace(run, "km") == "5:00 /km"
-    assert pace(run, "mi") == "8:03 /mi"
-    assert hms(run.duration) == "50:00"
-    assert hms(timedelta(hours=1, minutes=5, seconds=3)) == "1:05:03"
-    assert plain_number(Decimal("7.50")) == "7.5"
-    assert plain_number(Decimal("8.00")) == "8"
+    assert formats.distance(run.distance_km, "km") == "10.00 km"
+    assert formats.distance(run.distance_km, "mi") == "6.21 mi"
+    assert formats.pace(run.pace_seconds("km"), "km") == "5:00 /km"
+    assert formats.pace(run.pace_seconds("mi"), "mi") == "8:03 /mi"
+    assert formats.duration(run.duration) == "50:00"
+    assert formats.duration(timedelta(hours=1, minutes=5, seconds=3)) == "1:05:03"
+    assert formats.plain_number(Decimal("7.50")) == "7.5"
+    assert formats.plain_number(Decimal("8.00")) == "8"
 
 
 @pytest.mark.django_db

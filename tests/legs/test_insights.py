@@ -796,9 +796,3 @@ def test_build_insights_passes_the_unit_to_every_rule_that_quotes_a_distance() -
     assert len(distance_texts) == 3
     assert not any(" km" in text for text in texts)
     assert sum(bool(re.search(r"\d mi\b", text)) for text in texts) == 3
-
-
-def test_the_mile_factor_matches_the_accounts_one() -> None:
-    from accounts.models import KM_PER_MILE
-
-    assert insights.KM_PER_MILE == KM_PER_MILE

@@ -1,0 +1,148 @@
+"""Every display format of the site: days, counts, numbers, distances, paces, durations and
+the commenters' initial-letter avatars.
+
+Importable without Django set up (only ``django.utils.html`` escapes the avatar), so the pure
+modules (``legs.insights``, ``legs.charts``) write things the same way as views, forms, the CSV
+and the template filters in ``legs/templatetags/``. Distances are stored in kilometres; the
+conversions to and from the member's unit live here too. Units are the codes
+``accounts.models.Units`` stores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+KM_PER_MILE = 1.609344  # the international mile, exactly
+MILES = "mi"
+METRE = Decimal("0.001")  # distances are kept to the metre
+_EXPORTED_MILE = Decimal("0.000001")  # 6 decimals land back on the exact metre on import
+# The avatar colours are CSS classes (.avatar-0 to .avatar-7 in site.css): the CSP forbids style="".
+AVATAR_COLOURS = 8
+
+
+# Days.
+
+
+def day(value: date, *, weekday: bool = True, year: bool = True) -> str:
+    """Messages write "Mon 3 Feb 2025", an insight "Mon 3 Feb", a chart's axis "3 Feb"."""
+    text = f"{value.day} {value:%b}"
+    if weekday:
+        text = f"{value:%a} {text}"
+    return f"{text} {value:%Y}" if year else text
+
+
+# Counts and numbers.
+
+
+def plural(count: int, word: str, plural_word: str = "") -> str:
+    """A count and its noun, "1 run", "2 runs"; irregular plurals are given:
+    ``plural(3, "activity", "activities")``."""
+    return f"{count} {word if count == 1 else plural_word or word + 's'}"
+
+
+def plain_number(value: Decimal | float | None) -> str:
+    """A number without trailing zeros or exponent: 7.50 -> "7.5", 500.000 -> "500"; None -> ""."""
+    if value is None:
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+# Distances.
+
+
+def km_to(km: Decimal | float, unit: str) -> float:
+    """Kilometres in the member's unit."""
+    return float(km) / KM_PER_MILE if unit == MILES else float(km)
+
+
+def km_from(value: Decimal, unit: str) -> Decimal:
+    """A distance typed in `unit` (km or mi) as kilometres, to the metre."""
+    km = value * Decimal(str(KM_PER_MILE)) if unit == MILES else value
+    return km.quantize(METRE, rounding=ROUND_HALF_UP)
+
+
+def distance(km: Decimal | float | None, unit: str, *, places: int = 2) -> str:
+    """5 (km) -> "5.00 km", or "3.11 mi" for a member who prefers miles; None -> "".
+
+    Pages show two decimals; the insights quote whole-week figures with ``places=1``."""
+    if km is None:
+        return ""
+    return f"{km_to(km, unit):.{places}f} {unit}"
+
+
+def distance_input(km: Decimal, unit: str) -> Decimal:
+    """A stored distance as the run form shows it for editing: miles to 2 decimals (3.11),
+    kilometres exactly as stored without trailing zeros (5.25, 500)."""
+    if unit == MILES:
+        return Decimal(str(round(km_to(km, unit), 2)))
+    return Decimal(plain_number(km))
+
+
+def distance_export(km: Decimal, unit: str) -> str:
+    """A stored distance for the CSV: kilometres exactly, miles to 6 decimals (ROUND_HALF_UP),
+    enough to land back on the exact metre when the file is imported."""
+    if unit == MILES:
+        return plain_number(
+            (Decimal(km) / Decimal(str(KM_PER_MILE))).quantize(
+                _EXPORTED_MILE, rounding=ROUND_HALF_UP
+            )
+        )
+    return plain_number(Decimal(km))
+
+
+# Times.
+
+
+def minutes_seconds(seconds: float) -> str:
+    """A stopwatch reading, "m:ss", minutes not capped at 60: 30 -> "0:30", 3600 -> "60:00"."""
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def pace(seconds: float | None, unit: str = "") -> str:
+    """Seconds per km or mile: "5:30", or "5:30 /km" given the unit; None (no distance) -> ""."""
+    if seconds is None:
+        return ""
+    text = minutes_seconds(seconds)
+    return f"{text} /{unit}" if unit else text
+
+
+def duration(value: timedelta | None) -> str:
+    """How long a run took, as pages show it: "45:30" under an hour, "1:05:30" from an hour."""
+    if value is None:
+        return ""
+    hours, rest = divmod(round(value.total_seconds()), 3600)
+    return duration_hms(value) if hours else minutes_seconds(rest)
+
+
+def duration_hms(value: timedelta | None) -> str:
+    """Always "h:mm:ss", hours not padded ("0:45:30"): what the run form and the CSV write,
+    so a time read back parses the same whatever its length."""
+    if value is None:
+        return ""
+    hours, rest = divmod(round(value.total_seconds()), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}"
+
+
+# Names.
+
+
+def avatar(name: str) -> SafeString:
+    """A coloured circle with the first letter or digit of the commenter's name ("?" if none);
+    the same name, whatever its case or surrounding spaces, always gets the same colour."""
+    return format_html(
+        '<span class="avatar avatar-{}" aria-hidden="true">{}</span>',
+        _avatar_colour(name),
+        next((char.upper() for char in name if char.isalnum()), "?"),
+    )
+
+
+def _avatar_colour(name: str) -> int:
+    digest = hashlib.blake2s(name.strip().lower().encode(), digest_size=2).digest()
+    return int.from_bytes(digest, "big") % AVATAR_COLOURS
