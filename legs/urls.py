@@ -16,6 +16,9 @@ urlpatterns = [
     path("checklists/", checklists.checklist_list, name="checklist_list"),
     path("checklists/runs/", checklists.checklist_run_list, name="checklist_run_list"),
     path("checklists/runs/<int:pk>/", checklists.checklist_run_detail, name="checklist_run_detail"),
+    path(
+        "checklists/runs/<int:pk>/link/", checklists.checklist_run_link, name="checklist_run_link"
+    ),
     path("checklists/<slug:slug>/", checklists.checklist_detail, name="checklist_detail"),
     path(
         "checklists/<slug:slug>/steps/<int:step_id>/",

@@ -126,7 +126,7 @@ def first_answers(slug: str = "heavy-legs", *, choice: int = 0) -> list[tuple[st
     """(question slug, answer id) from the first question to the result, taking the answer at
     `choice` on the first question and the first answer after it."""
     from legs.models import Checklist
-    from legs.models.checklists import Troubleshooter
+    from legs.troubleshooter import Troubleshooter
 
     tree = Troubleshooter(Checklist.objects.get(slug=slug))
     route, question = [], tree.start

@@ -30,7 +30,7 @@ from legs.models import (
     TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
-from legs.models.checklists import ENDING_TRIAGE, Edge, graph_problems
+from legs.troubleshooter import ENDING_TRIAGE, Edge, graph_problems
 
 NEW = "new question"  # the graph key of a question that has no pk yet
 

@@ -1,23 +1,20 @@
 """Guided checklists and the heavy-legs troubleshooter.
 
 State: a member's progress is a ChecklistRun in the database; a visitor's is the same data in the
-session (``Progress`` hides which). Every POST works without JavaScript (post/redirect/get); with
-HTMX it answers with the fragment to swap in instead.
+session (``legs.progress.Progress`` hides which). Every POST works without JavaScript
+(post/redirect/get); with HTMX it answers with the fragment to swap in instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -33,138 +30,21 @@ from legs.forms.checklists import (
 )
 from legs.models import (
     Checklist,
-    ChecklistKind,
     ChecklistRun,
     ChecklistStep,
     Run,
     Tip,
-    TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
-from legs.models.checklists import Path, Result, Troubleshooter
+from legs.progress import Progress, visitor_state
+from legs.troubleshooter import Path, Result, Troubleshooter
 
-SESSION_KEY = "checklists"
 DETAIL_TEMPLATE = "legs/checklists/detail.html"
 TROUBLESHOOTER_TEMPLATE = "legs/checklists/troubleshooter.html"
 
 
-@dataclass
-class Progress:
-    """Where the visitor or member stands in one checklist.
-
-    Members: read from their newest run of it (finished or not); writes go through
-    ``legs.services``. Visitors: a small dict in the session under the checklist's id, holding
-    the same three things: ticked step ids, answer ids in order, and when it was finished.
-    """
-
-    request: HttpRequest
-    checklist: Checklist
-    ticked: set[int] = field(default_factory=set)
-    answer_ids: list[int] = field(default_factory=list)
-    finished: datetime | None = None
-    run: ChecklistRun | None = None
-
-    @classmethod
-    def load(cls, request: HttpRequest, checklist: Checklist) -> Progress:
-        if request.user.is_authenticated:
-            run = ChecklistRun.objects.for_user(request.user).latest_for(checklist)
-            if run is None:
-                return cls(request, checklist)
-            return cls(
-                request,
-                checklist,
-                ticked=set()
-                if checklist.is_troubleshooter
-                else {tick.step_id for tick in run.ticks.all()},
-                answer_ids=[row.answer_id for row in run.answer_rows.all()]
-                if checklist.is_troubleshooter
-                else [],
-                finished=run.finished,
-                run=run,
-            )
-        saved = request.session.get(SESSION_KEY, {}).get(str(checklist.pk), {})
-        return cls(
-            request,
-            checklist,
-            ticked={pk for pk in saved.get("ticked", []) if isinstance(pk, int)},
-            answer_ids=[pk for pk in saved.get("answers", []) if isinstance(pk, int)],
-            finished=_parse_time(saved.get("finished")),
-        )
-
-    @property
-    def is_member(self) -> bool:
-        return self.request.user.is_authenticated
-
-    def _save_session(self) -> None:
-        store = self.request.session.setdefault(SESSION_KEY, {})
-        store[str(self.checklist.pk)] = {
-            "ticked": sorted(self.ticked),
-            "answers": self.answer_ids,
-            "finished": self.finished.isoformat() if self.finished else None,
-        }
-        self.request.session.modified = True
-
-    def tick(self, step: ChecklistStep, ticked: bool) -> None:
-        """Raises ``services.ChecklistRunFinished`` when finished; nothing changes then."""
-        if self.is_member:
-            self.run = services.checklist_step_tick(
-                user=self.request.user, checklist=self.checklist, step=step, ticked=ticked
-            )
-        elif self.finished:
-            raise services.ChecklistRunFinished
-        if ticked:
-            self.ticked.add(step.pk)
-        else:
-            self.ticked.discard(step.pk)
-        if not self.is_member:
-            self._save_session()
-
-    def finish(self) -> None:
-        if self.is_member:
-            self.run = services.checklist_run_finish(
-                user=self.request.user, checklist=self.checklist
-            )
-            self.finished = self.run.finished
-        elif self.finished:
-            raise services.ChecklistRunFinished
-        else:
-            self.finished = timezone.now()
-            self._save_session()
-
-    def restart(self) -> None:
-        self.ticked, self.answer_ids, self.finished = set(), [], None
-        if self.is_member:
-            self.run = services.checklist_run_restart(
-                user=self.request.user, checklist=self.checklist
-            )
-        else:
-            self.request.session.get(SESSION_KEY, {}).pop(str(self.checklist.pk), None)
-            self.request.session.modified = True
-
-    def save_answers(self, answers: list[TroubleshooterAnswer], *, ended: bool) -> None:
-        self.answer_ids = [answer.pk for answer in answers]
-        self.finished = timezone.now() if ended else None
-        if self.is_member:
-            self.run = services.troubleshooter_run_save(
-                user=self.request.user, checklist=self.checklist, answers=answers, ended=ended
-            )
-        else:
-            self._save_session()
-
-
-def _parse_time(value: object) -> datetime | None:
-    """A session timestamp, or None for anything that is not one (never a 500 on odd data)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _get_checklist(slug: str, kind: str | None = None) -> Checklist:
-    filters = {"slug": slug} if kind is None else {"slug": slug, "kind": kind}
-    return get_object_or_404(Checklist, **filters)
+def _progress(request: HttpRequest, checklist: Checklist) -> Progress:
+    return Progress.load(user=request.user, session=request.session, checklist=checklist)
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
@@ -177,28 +57,16 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 @require_GET
 @cache_public_page
 def checklist_list(request: HttpRequest) -> HttpResponse:
-    items = list(Checklist.objects.annotate(step_count=Count("steps")))
     context = {
-        "checklists": [item for item in items if not item.is_troubleshooter],
-        "troubleshooters": [item for item in items if item.is_troubleshooter],
+        "checklists": Checklist.objects.checklists().annotate(step_count=Count("steps")),
+        "troubleshooters": Checklist.objects.troubleshooters(),
     }
     return render(request, "legs/checklists/list.html", context)
 
 
 def visitor_progress(request: HttpRequest) -> dict[str, dict[str, Any]]:
-    """All a visitor's checklist and troubleshooter pages show of their session: the ticks,
-    the answers, and when a checklist was finished (a troubleshooter's end time shows nowhere,
-    so visitors with the same answers share one cached copy of each troubleshooter page)."""
-    saved = request.session.get(SESSION_KEY, {})
-    return {
-        pk: {
-            "ticked": entry.get("ticked"),
-            "answers": entry.get("answers"),
-            "finished": None if entry.get("answers") else entry.get("finished"),
-        }
-        for pk, entry in (saved.items() if isinstance(saved, dict) else ())
-        if isinstance(entry, dict)
-    }
+    """What the public page cache keys a visitor's checklist pages on (``legs.progress``)."""
+    return visitor_state(request.session)
 
 
 # The page shows the visitor's own progress: never from a browser's or proxy's cache. It shows
@@ -207,10 +75,10 @@ def visitor_progress(request: HttpRequest) -> dict[str, dict[str, Any]]:
 @require_GET
 @cache_public_page(visitor_state=visitor_progress)
 def checklist_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    checklist = _get_checklist(slug)
+    checklist = get_object_or_404(Checklist, slug=slug)
     if checklist.is_troubleshooter:
         return _troubleshooter_page(request, checklist)
-    progress = Progress.load(request, checklist)
+    progress = _progress(request, checklist)
     steps = list(checklist.steps.select_related("tip", "opens_checklist"))
     context = _checklist_context(checklist, progress, steps)
     return render_page(request, DETAIL_TEMPLATE, context, fragment="checklist")
@@ -247,14 +115,14 @@ def checklist_tick(request: HttpRequest, slug: str, step_id: int) -> HttpRespons
     browser is redirected back to the step. A step of another checklist is a 404; a finished
     checklist or a malformed request gets a message and changes nothing.
     """
-    checklist = _get_checklist(slug, ChecklistKind.CHECKLIST)
+    checklist = get_object_or_404(Checklist.objects.checklists(), slug=slug)
     step = get_object_or_404(checklist.steps.select_related("tip", "opens_checklist"), pk=step_id)
     page = checklist.get_absolute_url()
     form = TickForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That tick was not understood. Reload the page and try again.")
         return _go(request, page)
-    progress = Progress.load(request, checklist)
+    progress = _progress(request, checklist)
     try:
         progress.tick(step, form.cleaned_data["ticked"])
     except services.ChecklistRunFinished:
@@ -278,9 +146,9 @@ def checklist_tick(request: HttpRequest, slug: str, step_id: int) -> HttpRespons
 
 @require_POST
 def checklist_finish(request: HttpRequest, slug: str) -> HttpResponse:
-    checklist = _get_checklist(slug, ChecklistKind.CHECKLIST)
+    checklist = get_object_or_404(Checklist.objects.checklists(), slug=slug)
     page = checklist.get_absolute_url()
-    progress = Progress.load(request, checklist)
+    progress = _progress(request, checklist)
     if progress.finished:
         messages.info(request, "This checklist is already finished.")
         return redirect(page)
@@ -295,8 +163,8 @@ def checklist_finish(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def checklist_restart(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Start again": clear the ticks or answers in progress (finished runs are kept)."""
-    checklist = _get_checklist(slug)
-    Progress.load(request, checklist).restart()
+    checklist = get_object_or_404(Checklist, slug=slug)
+    _progress(request, checklist).restart()
     return redirect(checklist.get_absolute_url())
 
 
@@ -349,7 +217,7 @@ def _result_context(checklist: Checklist, path: Path) -> dict[str, Any]:
 def _troubleshooter_page(request: HttpRequest, checklist: Checklist) -> HttpResponse:
     """One question at a time: ``?q=<slug>`` shows a question already reached, its answer kept."""
     tree = Troubleshooter(checklist)
-    path = tree.walk(Progress.load(request, checklist).answer_ids)
+    path = tree.walk(_progress(request, checklist).answer_ids)
     slug = request.GET.get("q")
     if slug:
         question = tree.by_slug.get(slug)
@@ -377,12 +245,12 @@ def troubleshooter_answer(request: HttpRequest, slug: str) -> HttpResponse:
     is the same, and drops them when it changes the route. HTMX gets the next panel and the
     new address (HX-Push-Url), so the browser's Back button and a reload find it again.
     """
-    checklist = _get_checklist(slug, ChecklistKind.TROUBLESHOOTER)
+    checklist = get_object_or_404(Checklist.objects.troubleshooters(), slug=slug)
     tree = Troubleshooter(checklist)
     question = tree.by_slug.get(request.POST.get("question", ""))
     if question is None:
         raise Http404("No such question.")
-    progress = Progress.load(request, checklist)
+    progress = _progress(request, checklist)
     path = tree.walk(progress.answer_ids)
     index = path.position(question)
     if index is None:
@@ -413,8 +281,8 @@ def troubleshooter_answer(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @cache_public_page(visitor_state=visitor_progress)  # as checklist_detail
 def troubleshooter_result(request: HttpRequest, slug: str) -> HttpResponse:
-    checklist = _get_checklist(slug, ChecklistKind.TROUBLESHOOTER)
-    path = Troubleshooter(checklist).walk(Progress.load(request, checklist).answer_ids)
+    checklist = get_object_or_404(Checklist.objects.troubleshooters(), slug=slug)
+    path = Troubleshooter(checklist).walk(_progress(request, checklist).answer_ids)
     if not path.ended:
         messages.info(request, "Answer the remaining questions to see your result.")
         return redirect(_where_to_continue(checklist, path))
@@ -433,40 +301,69 @@ def checklist_run_list(request: HttpRequest) -> HttpResponse:
     return render(request, "legs/checklists/run_list.html", {"runs": runs})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def checklist_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One of the member's own runs (anyone else's is a 404), with its notes form.
-
-    A finished run of an After-your-run checklist also gets a form linking it to one of the
-    member's recent diary runs, or unlinking it. Both forms post here; the link form says so
-    with a hidden ``form=link``.
-    """
-    run = get_object_or_404(
+def _own_run(request: HttpRequest, pk: int) -> ChecklistRun:
+    """The member's own run: anyone else's id is a 404, like one that does not exist."""
+    return get_object_or_404(
         ChecklistRun.objects.for_user(request.user).select_related("checklist", "diary_run"),
         pk=pk,
     )
-    posted = request.POST if request.method == "POST" else None
-    linking = posted is not None and posted.get("form") == "link"
-    form = ChecklistRunNotesForm(None if linking else posted, instance=run)
-    link_form = None
-    if run.checklist.attaches_to_run and run.is_finished:
-        link_form = ChecklistRunLinkForm(
-            posted if linking else None, user=request.user, checklist_run=run
-        )
-    if linking:
-        if link_form is None:
-            messages.error(
-                request, "Only a finished After-your-run checklist can be linked to a diary run."
-            )
-            return redirect(run)
-        if link_form.is_valid():
-            _save_link(request, run, link_form.cleaned_data["diary_run"])
-            return redirect(run)
-    elif posted is not None and form.is_valid():
+
+
+def _link_form(
+    request: HttpRequest, run: ChecklistRun, data: QueryDict | None = None
+) -> ChecklistRunLinkForm | None:
+    """The form linking a run to a diary run: for finished After-your-run checklists only."""
+    if not (run.checklist.attaches_to_run and run.is_finished):
+        return None
+    return ChecklistRunLinkForm(data, user=request.user, checklist_run=run)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checklist_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the member's own runs (anyone else's is a 404), with its notes form posting here.
+
+    A finished run of an After-your-run checklist also gets a form linking it to one of the
+    member's recent diary runs, or unlinking it; that form posts to ``checklist_run_link``.
+    """
+    run = _own_run(request, pk)
+    form = ChecklistRunNotesForm(request.POST if request.method == "POST" else None, instance=run)
+    if form.is_valid():
         form.save()
         messages.success(request, "Your notes are saved.")
         return redirect(run)
+    return _run_page(request, run, form, _link_form(request, run))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checklist_run_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link one of the member's own runs to a diary run, or unlink it (an empty choice).
+
+    GET has nothing of its own to show and goes to the run's page; an invalid choice shows
+    that page again with the link form's errors.
+    """
+    run = _own_run(request, pk)
+    if request.method == "GET":
+        return redirect(run)
+    link_form = _link_form(request, run, request.POST)
+    if link_form is None:
+        messages.error(
+            request, "Only a finished After-your-run checklist can be linked to a diary run."
+        )
+        return redirect(run)
+    if link_form.is_valid():
+        _save_link(request, run, link_form.cleaned_data["diary_run"])
+        return redirect(run)
+    return _run_page(request, run, ChecklistRunNotesForm(instance=run), link_form)
+
+
+def _run_page(
+    request: HttpRequest,
+    run: ChecklistRun,
+    form: ChecklistRunNotesForm,
+    link_form: ChecklistRunLinkForm | None,
+) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "form": form, "link_form": link_form}
     if run.checklist.is_troubleshooter:
         rows = run.answer_rows.select_related("answer__question").prefetch_related(

@@ -78,7 +78,7 @@ def _troubleshooter_route() -> tuple[str, list[tuple[str, int]]]:
     """The troubleshooter walked from its first question by always taking the first answer:
     the slug of the second question, and every (question slug, answer id) up to the result."""
     from legs.models import Checklist
-    from legs.models.checklists import Troubleshooter
+    from legs.troubleshooter import Troubleshooter
 
     tree = Troubleshooter(Checklist.objects.get(slug=TROUBLESHOOTER))
     route: list[tuple[str, int]] = []

@@ -10,7 +10,7 @@ from legs.models import (
     Triage,
     TroubleshooterAnswer,
 )
-from legs.models.checklists import (
+from legs.troubleshooter import (
     Edge,
     Result,
     Troubleshooter,

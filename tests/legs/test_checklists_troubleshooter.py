@@ -12,7 +12,7 @@ from legs.models import (
     TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
-from legs.models.checklists import SEVERITY
+from legs.troubleshooter import TRIAGE_RANK
 from tests.legs.checklists_support import TROUBLESHOOTER, load_content
 
 pytestmark = pytest.mark.django_db
@@ -272,7 +272,7 @@ def test_every_answer_that_ends_the_questions_leads_to_a_result_page(content):
         assert response["Location"] == RESULT, last
         expected = max(
             (item.triage for item in route if item.triage),
-            key=SEVERITY.__getitem__,
+            key=TRIAGE_RANK.__getitem__,
             default=Triage.SELF_CARE,
         )
         assert Triage(expected).label in client.get(RESULT).content.decode(), last

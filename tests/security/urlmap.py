@@ -119,6 +119,12 @@ EXPECTED: dict[str, Route] = {
         kwargs=lambda world: {"pk": world.checklist_run.pk},
         post=True,
     ),
+    # Linking is a POST; a GET goes to the run's page.
+    "checklist_run_link": Route(
+        members_only(owner=REDIRECT, other=404),
+        kwargs=lambda world: {"pk": world.checklist_run.pk},
+        post=True,
+    ),
 }
 
 
