@@ -10,9 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import services
 from .forms import AccountDeleteForm, LoginForm, ProfileForm, SignUpForm
-from .services import account_delete as delete_account
-from .services import account_export as export_account
 from .throttle import client_ip, password_reset_throttle, signup_throttle
 
 
@@ -93,7 +92,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_GET
 def account_export(request: HttpRequest) -> JsonResponse:
     """All of the member's data as one JSON download."""
-    response = JsonResponse(export_account(user=request.user), json_dumps_params={"indent": 2})
+    response = JsonResponse(
+        services.account_export(user=request.user), json_dumps_params={"indent": 2}
+    )
     filename = f"lighter-legs-{request.user.username}-data.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -105,7 +106,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     """GET explains what goes; POST with the right password deletes and logs out."""
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        delete_account(user=request.user)
+        services.account_delete(user=request.user)
         logout(request)
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")

@@ -23,10 +23,13 @@ class LegsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from accounts.services import register_export_sections
         from config.public_cache import FRESH_FIELDS, bump_public_version
+        from legs.exports import SECTIONS
         from legs.forms.comments import time_token
 
         FRESH_FIELDS["ts"] = time_token
+        register_export_sections(SECTIONS)
 
         for name in self.PUBLIC_CONTENT:
             model = self.get_model(name)

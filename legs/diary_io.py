@@ -1,5 +1,5 @@
 """The diary in and out: our own CSV (export and round-trip import), Strava's activities.csv,
-and the diary's sections of the account's JSON export.
+and the diary's entries in the account's JSON export: each field as ``legs.diary_schema`` says.
 
 Our CSV is one file with a ``type`` column (``run`` or ``checkin``) so a single download carries
 the whole diary. Run distances are written in the member's unit with a ``unit`` column; an import
@@ -18,7 +18,7 @@ import datetime
 import io
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -26,6 +26,14 @@ from typing import Any
 
 from accounts.models import Units, User
 from legs import formats
+from legs.diary_schema import (
+    CHECKIN_SCHEMA,
+    PACE_COLUMN,
+    RUN_SCHEMA,
+    UNIT_COLUMN,
+    EntrySchema,
+    Kind,
+)
 from legs.forms.diary import CheckInForm, RunForm
 from legs.models.diary import (
     MAX_DURATION,
@@ -38,34 +46,7 @@ from legs.models.diary import (
     member_zone,
 )
 
-RUN = "run"
-CHECKIN = "checkin"
-COLUMNS = [
-    "type",
-    "date",
-    "unit",
-    "distance",
-    "duration",
-    "pace",
-    "kind",
-    "surface",
-    "rpe",
-    "leg_heaviness",
-    "warm_up_minutes",
-    "cool_down_minutes",
-    "stretched_after",
-    "water_ml",
-    "pain_location",
-    "pain_score",
-    "sleep_hours",
-    "soreness",
-    "fatigue",
-    "stress",
-    "rest_day",
-    "recovery_actions",
-    "iron_rich_meals",
-    "notes",
-]
+TYPE_COLUMN = "type"
 ACTIONS_SEPARATOR = ";"
 MAX_ROWS = 50_000
 MAX_REPORTED_ERRORS = 200
@@ -130,42 +111,43 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def run_row(run: Run, unit: str) -> dict[str, str]:
-    return {
-        "type": RUN,
-        "date": run.date.isoformat(),
-        "unit": unit,
-        "distance": formats.distance_export(run.distance_km, unit),
-        "duration": formats.duration_hms(run.duration),
-        "pace": formats.pace(run.pace_seconds(unit)),
-        "kind": run.kind,
-        "surface": run.surface,
-        "rpe": _number(run.rpe),
-        "leg_heaviness": _number(run.leg_heaviness),
-        "warm_up_minutes": _number(run.warm_up_minutes),
-        "cool_down_minutes": _number(run.cool_down_minutes),
-        "stretched_after": _yes_no(run.stretched_after),
-        "water_ml": _number(run.water_ml),
-        "pain_location": _text_cell(run.pain_location),
-        "pain_score": _number(run.pain_score),
-        "notes": _text_cell(run.notes),
-    }
+# The cell of each kind of value; distances and times, which add a column, are written apart.
+_CSV_CELLS: dict[Kind, Callable[[Any], str]] = {
+    Kind.DATE: datetime.date.isoformat,
+    Kind.DECIMAL: formats.plain_number,
+    Kind.INTEGER: _number,
+    Kind.CHOICE: str,
+    Kind.BOOLEAN: _yes_no,
+    Kind.TEXT: _text_cell,
+    Kind.CHOICES: ACTIONS_SEPARATOR.join,
+}
 
 
-def checkin_row(checkin: CheckIn) -> dict[str, str]:
-    return {
-        "type": CHECKIN,
-        "date": checkin.date.isoformat(),
-        "sleep_hours": formats.plain_number(checkin.sleep_hours),
-        "leg_heaviness": _number(checkin.leg_heaviness),
-        "soreness": _number(checkin.soreness),
-        "fatigue": _number(checkin.fatigue),
-        "stress": _number(checkin.stress),
-        "rest_day": _yes_no(checkin.rest_day),
-        "recovery_actions": ACTIONS_SEPARATOR.join(checkin.recovery_actions),
-        "iron_rich_meals": _number(checkin.iron_rich_meals),
-        "notes": _text_cell(checkin.notes),
-    }
+def _header() -> list[str]:
+    """One header for both entries: the type, a run's columns, then those only check-ins have,
+    with the notes (free text of any length) last."""
+    columns = [TYPE_COLUMN, *RUN_SCHEMA.csv_columns]
+    columns += [column for column in CHECKIN_SCHEMA.csv_columns if column not in columns]
+    return sorted(columns, key=lambda column: column == "notes")
+
+
+COLUMNS = _header()
+
+
+def csv_row(entry: Run | CheckIn, schema: EntrySchema, unit: str) -> dict[str, str]:
+    """One entry's cells, keyed by column; a run's distance and pace in ``unit``."""
+    row = {TYPE_COLUMN: schema.type}
+    for spec in schema.fields:
+        value = getattr(entry, spec.name)
+        if spec.kind is Kind.DISTANCE:
+            row[UNIT_COLUMN] = unit
+            row[spec.csv_column] = formats.distance_export(value, unit)
+        elif spec.kind is Kind.DURATION:
+            row[spec.csv_column] = formats.duration_hms(value)
+            row[PACE_COLUMN] = formats.pace(entry.pace_seconds(unit))
+        else:
+            row[spec.csv_column] = _CSV_CELLS[spec.kind](value)
+    return row
 
 
 def write_csv(user: User, out: io.TextIOBase) -> None:
@@ -173,56 +155,40 @@ def write_csv(user: User, out: io.TextIOBase) -> None:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
     writer.writeheader()
     for run in Run.objects.for_user(user).order_by("date", "id").iterator(chunk_size=2000):
-        writer.writerow(run_row(run, user.units))
+        writer.writerow(csv_row(run, RUN_SCHEMA, user.units))
     for checkin in CheckIn.objects.for_user(user).order_by("date").iterator(chunk_size=2000):
-        writer.writerow(checkin_row(checkin))
+        writer.writerow(csv_row(checkin, CHECKIN_SCHEMA, user.units))
 
 
-# JSON sections of the account export (accounts.services registers them).
+# The entries in the account's JSON export (legs.exports registers the sections).
 
 
-def runs_json(user: User) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": run.pk,  # what a checklist run's "diary_run" in the account export refers to
-            "date": run.date.isoformat(),
-            "distance_km": formats.plain_number(run.distance_km),
-            "duration": formats.duration_hms(run.duration),
-            "duration_seconds": round(run.duration.total_seconds()),
-            "kind": run.kind,
-            "surface": run.surface,
-            "rpe": run.rpe,
-            "leg_heaviness": run.leg_heaviness,
-            "warm_up_minutes": run.warm_up_minutes,
-            "cool_down_minutes": run.cool_down_minutes,
-            "stretched_after": run.stretched_after,
-            "water_ml": run.water_ml,
-            "pain_location": run.pain_location,
-            "pain_score": run.pain_score,
-            "notes": run.notes,
-            "created": run.created.isoformat(),
-        }
-        for run in Run.objects.for_user(user).order_by("date", "id").iterator(chunk_size=2000)
-    ]
+def _as_is(value: Any) -> Any:
+    return value
 
 
-def checkins_json(user: User) -> list[dict[str, Any]]:
-    return [
-        {
-            "date": checkin.date.isoformat(),
-            "sleep_hours": formats.plain_number(checkin.sleep_hours),
-            "leg_heaviness": checkin.leg_heaviness,
-            "soreness": checkin.soreness,
-            "fatigue": checkin.fatigue,
-            "stress": checkin.stress,
-            "rest_day": checkin.rest_day,
-            "recovery_actions": list(checkin.recovery_actions),
-            "iron_rich_meals": checkin.iron_rich_meals,
-            "notes": checkin.notes,
-            "created": checkin.created.isoformat(),
-        }
-        for checkin in CheckIn.objects.for_user(user).order_by("date").iterator(chunk_size=2000)
-    ]
+_JSON_VALUES: dict[Kind, Callable[[Any], Any]] = {
+    Kind.DATE: datetime.date.isoformat,
+    Kind.DISTANCE: formats.plain_number,  # in km, as stored
+    Kind.DURATION: formats.duration_hms,
+    Kind.DECIMAL: formats.plain_number,
+    Kind.INTEGER: _as_is,
+    Kind.CHOICE: _as_is,
+    Kind.BOOLEAN: _as_is,
+    Kind.TEXT: _as_is,
+    Kind.CHOICES: list,
+}
+
+
+def entry_json(entry: Run | CheckIn, schema: EntrySchema) -> dict[str, Any]:
+    """One entry's fields as JSON-ready values, keyed by field name in the schema's order."""
+    data: dict[str, Any] = {}
+    for spec in schema.fields:
+        value = getattr(entry, spec.name)
+        data[spec.name] = _JSON_VALUES[spec.kind](value)
+        if spec.kind is Kind.DURATION:
+            data[f"{spec.name}_seconds"] = round(value.total_seconds())
+    return data
 
 
 # Import.
@@ -346,64 +312,41 @@ class _OwnRow(_RowReader):
     source = "lighter-legs"
 
     def read(self, record: dict[str, str], parsed: ParsedImport) -> Run | CheckIn | None:
-        kind = record.get("type", "").lower().replace("-", "")
-        if kind == RUN:
+        kind = record.get(TYPE_COLUMN, "").lower().replace("-", "")
+        if kind == RUN_SCHEMA.type:
             return self._run(record)
-        if kind == CHECKIN:
+        if kind == CHECKIN_SCHEMA.type:
             return self._checkin(record)
-        raise RowProblem(f"Type: write run or checkin (not “{record.get('type', '')}”).")
+        raise RowProblem(f"Type: write run or checkin (not “{record.get(TYPE_COLUMN, '')}”).")
 
     def _run(self, record: dict[str, str]) -> Run:
-        unit = record.get("unit", "").lower()
+        unit = record.get(UNIT_COLUMN, "").lower()
         if unit not in Units.values:
-            raise RowProblem(f"Unit: write km or mi (not “{record.get('unit', '')}”).")
-        data = {
-            name: record.get(name, "")
-            for name in (
-                "date",
-                "kind",
-                "surface",
-                "rpe",
-                "leg_heaviness",
-                "warm_up_minutes",
-                "cool_down_minutes",
-                "water_ml",
-                "pain_score",
-            )
-        }
-        data |= {
-            "distance_km": record.get("distance", ""),
-            "duration": record.get("duration", ""),
-            "stretched_after": _boolean(record.get("stretched_after", ""), "Stretched after"),
-            "pain_location": _text_value(record.get("pain_location", "")),
-            "notes": _text_value(record.get("notes", "")),
-        }
-        return self.run(data, unit)
+            raise RowProblem(f"Unit: write km or mi (not “{record.get(UNIT_COLUMN, '')}”).")
+        return self.run(_form_data(record, RUN_SCHEMA), unit)
 
     def _checkin(self, record: dict[str, str]) -> CheckIn:
-        data: dict[str, Any] = {
-            name: record.get(name, "")
-            for name in (
-                "date",
-                "sleep_hours",
-                "leg_heaviness",
-                "soreness",
-                "fatigue",
-                "stress",
-                "iron_rich_meals",
-            )
-        }
-        actions = record.get("recovery_actions", "")
-        data |= {
-            "rest_day": _boolean(record.get("rest_day", ""), "Rest day"),
-            "recovery_actions": [a.strip() for a in actions.split(ACTIONS_SEPARATOR) if a.strip()],
-            "notes": _text_value(record.get("notes", "")),
-        }
-        form = CheckInForm(data, user=self.user, today=self.today, merge_same_day=False)
+        form = CheckInForm(_form_data(record, CHECKIN_SCHEMA), user=self.user, today=self.today)
         if not form.is_valid():
             raise _form_problem(form)
         form.instance.user = self.user
         return form.instance
+
+
+def _form_data(record: dict[str, str], schema: EntrySchema) -> dict[str, Any]:
+    """A row's cells as the entry's form takes them (the form checks them)."""
+    data: dict[str, Any] = {}
+    for spec in schema.fields:
+        cell = record.get(spec.csv_column, "")
+        if spec.kind is Kind.BOOLEAN:
+            data[spec.name] = _boolean(cell, schema.label(spec))
+        elif spec.kind is Kind.TEXT:
+            data[spec.name] = _text_value(cell)
+        elif spec.kind is Kind.CHOICES:
+            data[spec.name] = [a.strip() for a in cell.split(ACTIONS_SEPARATOR) if a.strip()]
+        else:
+            data[spec.name] = cell
+    return data
 
 
 class _StravaRow(_RowReader):

@@ -1,4 +1,10 @@
-"""The few writes that touch several models: keyword-only functions, each in one transaction."""
+"""The few writes that touch several models: keyword-only functions, each in one transaction.
+
+Each function runs in its transaction (``@transaction.atomic``). A service that says no raises a
+``Refused`` subclass, with nothing written and a message fit to show the person who asked; a
+call that breaks its contract (a step of another checklist, an unknown status) is a bug in the
+caller and raises ValueError.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.public_cache import bump_public_version
+from legs.diary_schema import CHECKIN_ANSWERS
 from legs.models import (
     CheckIn,
     Checklist,
@@ -34,10 +41,15 @@ from legs.models import (
 )
 from legs.models.comments import MODERATOR_PERMISSIONS, MODERATORS_GROUP, count_links
 
+
+class Refused(Exception):
+    """A service refused; nothing is written, and the message says why in plain words."""
+
+
 # --- checklists
 
 
-class ChecklistRunFinished(Exception):
+class ChecklistRunFinished(Refused):
     """The member's current run of this checklist is finished: it takes no more ticks."""
 
 
@@ -60,6 +72,7 @@ def _open_run(*, user: User, checklist: Checklist) -> ChecklistRun:
     return run
 
 
+@transaction.atomic
 def checklist_step_tick(
     *, user: User, checklist: Checklist, step: ChecklistStep, ticked: bool
 ) -> ChecklistRun:
@@ -70,42 +83,40 @@ def checklist_step_tick(
     """
     if step.checklist_id != checklist.pk:
         raise ValueError("The step belongs to another checklist.")
-    with transaction.atomic():
-        run = _current_run_for_update(user=user, checklist=checklist)
-        if run is not None and run.is_finished:
-            raise ChecklistRunFinished
-        run = run or _open_run(user=user, checklist=checklist)
-        if ticked:
-            ChecklistRunStep.objects.get_or_create(run=run, step=step)
-        else:
-            ChecklistRunStep.objects.filter(run=run, step=step).delete()
+    run = _current_run_for_update(user=user, checklist=checklist)
+    if run is not None and run.is_finished:
+        raise ChecklistRunFinished
+    run = run or _open_run(user=user, checklist=checklist)
+    if ticked:
+        ChecklistRunStep.objects.get_or_create(run=run, step=step)
+    else:
+        ChecklistRunStep.objects.filter(run=run, step=step).delete()
     return run
 
 
+@transaction.atomic
 def checklist_run_finish(*, user: User, checklist: Checklist) -> ChecklistRun:
     """Mark the member's current run finished; raises ChecklistRunFinished if it already is."""
-    with transaction.atomic():
-        run = _current_run_for_update(user=user, checklist=checklist)
-        if run is not None and run.is_finished:
-            raise ChecklistRunFinished
-        run = run or _open_run(user=user, checklist=checklist)
-        run.finished = timezone.now()
-        run.save(update_fields=["finished"])
+    run = _current_run_for_update(user=user, checklist=checklist)
+    if run is not None and run.is_finished:
+        raise ChecklistRunFinished
+    run = run or _open_run(user=user, checklist=checklist)
+    run.finished = timezone.now()
+    run.save(update_fields=["finished"])
     return run
 
 
+@transaction.atomic
 def checklist_run_restart(*, user: User, checklist: Checklist) -> ChecklistRun:
     """Drop the run in progress (the member asked to start again) and open an empty one.
 
     Finished runs are kept: they are the member's history.
     """
-    with transaction.atomic():
-        ChecklistRun.objects.for_user(user).filter(
-            checklist=checklist, finished__isnull=True
-        ).delete()
-        return ChecklistRun.objects.create(user=user, checklist=checklist)
+    ChecklistRun.objects.for_user(user).filter(checklist=checklist, finished__isnull=True).delete()
+    return ChecklistRun.objects.create(user=user, checklist=checklist)
 
 
+@transaction.atomic
 def troubleshooter_run_save(
     *, user: User, checklist: Checklist, answers: Sequence[TroubleshooterAnswer], ended: bool
 ) -> ChecklistRun:
@@ -113,23 +124,23 @@ def troubleshooter_run_save(
 
     Going back and changing an answer re-opens the run, as it is the same consultation.
     """
-    with transaction.atomic():
-        run = _current_run_for_update(user=user, checklist=checklist)
-        run = run or _open_run(user=user, checklist=checklist)
-        run.answer_rows.all().delete()
-        ChecklistRunAnswer.objects.bulk_create(
-            ChecklistRunAnswer(run=run, position=position, answer=answer)
-            for position, answer in enumerate(answers)
-        )
-        run.finished = timezone.now() if ended else None
-        run.save(update_fields=["finished"])
+    run = _current_run_for_update(user=user, checklist=checklist)
+    run = run or _open_run(user=user, checklist=checklist)
+    run.answer_rows.all().delete()
+    ChecklistRunAnswer.objects.bulk_create(
+        ChecklistRunAnswer(run=run, position=position, answer=answer)
+        for position, answer in enumerate(answers)
+    )
+    run.finished = timezone.now() if ended else None
+    run.save(update_fields=["finished"])
     return run
 
 
-class ChecklistRunNotAttachable(ValueError):
+class ChecklistRunNotAttachable(Refused):
     """This checklist run cannot be linked to that diary run; the message says why, for members."""
 
 
+@transaction.atomic
 def checklist_run_attach(*, checklist_run: ChecklistRun, run: Run) -> ChecklistRun:
     """Link a finished run of an After-your-run checklist to one of the same member's diary runs.
 
@@ -139,31 +150,31 @@ def checklist_run_attach(*, checklist_run: ChecklistRun, run: Run) -> ChecklistR
     members, when the checklist is not one that goes with a run (``Checklist.attaches_to_run``),
     when it is not finished, or when either row has gone.
     """
-    with transaction.atomic():
-        stored = (
-            ChecklistRun.objects.select_for_update(of=("self",))
-            .filter(pk=checklist_run.pk)
-            .values("user_id", "finished", "checklist__attaches_to_run")
-            .first()
+    stored = (
+        ChecklistRun.objects.select_for_update(of=("self",))
+        .filter(pk=checklist_run.pk)
+        .values("user_id", "finished", "checklist__attaches_to_run")
+        .first()
+    )
+    if stored is None:
+        raise ChecklistRunNotAttachable("That checklist run no longer exists.")
+    if not stored["checklist__attaches_to_run"]:
+        raise ChecklistRunNotAttachable(
+            f"Only an After-your-run checklist can be linked to a diary run, "
+            f"not “{checklist_run.checklist.title}”."
         )
-        if stored is None:
-            raise ChecklistRunNotAttachable("That checklist run no longer exists.")
-        if not stored["checklist__attaches_to_run"]:
-            raise ChecklistRunNotAttachable(
-                f"Only an After-your-run checklist can be linked to a diary run, "
-                f"not “{checklist_run.checklist.title}”."
-            )
-        if stored["finished"] is None:
-            raise ChecklistRunNotAttachable("Finish the checklist first, then link it to your run.")
-        # The run is looked up through the checklist run's owner: someone else's is not there.
-        owned = Run.objects.select_for_update().filter(pk=run.pk, user_id=stored["user_id"])
-        if run.pk is None or not owned.exists():
-            raise ChecklistRunNotAttachable("That run is not in your diary.")
-        ChecklistRun.objects.filter(pk=checklist_run.pk).update(diary_run=run)
+    if stored["finished"] is None:
+        raise ChecklistRunNotAttachable("Finish the checklist first, then link it to your run.")
+    # The run is looked up through the checklist run's owner: someone else's is not there.
+    owned = Run.objects.select_for_update().filter(pk=run.pk, user_id=stored["user_id"])
+    if run.pk is None or not owned.exists():
+        raise ChecklistRunNotAttachable("That run is not in your diary.")
+    ChecklistRun.objects.filter(pk=checklist_run.pk).update(diary_run=run)
     checklist_run.diary_run = run
     return checklist_run
 
 
+@transaction.atomic
 def checklist_run_detach(*, checklist_run: ChecklistRun) -> ChecklistRun:
     """Unlink a checklist run from its diary run (both stay)."""
     ChecklistRun.objects.filter(pk=checklist_run.pk).update(diary_run=None)
@@ -174,29 +185,70 @@ def checklist_run_detach(*, checklist_run: ChecklistRun) -> ChecklistRun:
 # --- diary
 
 
+@transaction.atomic
 def diary_run_create(*, run: Run, checklist_run: ChecklistRun | None = None) -> Run:
     """Save a new diary run (its owner already set) and link ``checklist_run`` to it.
 
     Both or neither: when the link is refused (ChecklistRunNotAttachable) the run is not saved.
     """
-    with transaction.atomic():
-        run.save()
-        if checklist_run is not None:
-            checklist_run_attach(checklist_run=checklist_run, run=run)
+    run.save()
+    if checklist_run is not None:
+        checklist_run_attach(checklist_run=checklist_run, run=run)
     return run
 
 
-CHECKIN_IMPORT_FIELDS = [
-    "sleep_hours",
-    "leg_heaviness",
-    "soreness",
-    "fatigue",
-    "stress",
-    "rest_day",
-    "recovery_actions",
-    "iron_rich_meals",
-    "notes",
-]
+class CheckInDayTaken(Refused):
+    """Another of the member's check-ins has that day: one check-in per day."""
+
+
+@dataclass(frozen=True)
+class CheckInSaved:
+    checkin: CheckIn  # the one saved: the day's earlier check-in when the answers went to it
+    merged: bool  # the day had a check-in, now updated with these answers
+
+
+def _copy_answers(source: CheckIn, target: CheckIn) -> bool:
+    """Give ``target`` the answers of ``source`` (not its day); True if any changed."""
+    changed = False
+    for name in CHECKIN_ANSWERS:
+        value = getattr(source, name)
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def checkin_save(*, checkin: CheckIn) -> CheckInSaved:
+    """Save a member's check-in (its owner already set), one per day.
+
+    A new check-in for a day that already has one updates that one with its answers (the member
+    answered the same questions again). Moving a check-in onto a day that has another raises
+    CheckInDayTaken, as does losing a race with another request saving the same day, which the
+    database's unique constraint catches.
+    """
+    existing = (
+        CheckIn.objects.for_user(checkin.user)
+        .filter(date=checkin.date)
+        .exclude(pk=checkin.pk)
+        .first()
+    )
+    merged = existing is not None
+    if merged:
+        if checkin.pk is not None:
+            raise CheckInDayTaken(
+                "You already have a check-in for that day. Edit that one, or pick another date."
+            )
+        _copy_answers(checkin, existing)
+        checkin = existing
+    try:
+        with transaction.atomic():  # a savepoint: the clash is an answer, not a failure
+            checkin.save()
+    except IntegrityError:
+        raise CheckInDayTaken(
+            "A check-in for that day was saved a moment ago. Reload to edit it."
+        ) from None
+    return CheckInSaved(checkin=checkin, merged=merged)
 
 
 @dataclass(frozen=True)
@@ -205,65 +257,59 @@ class DiaryImportResult:
     runs_already_there: int
     checkins_added: int
     checkins_updated: int
-    checkins_unchanged: int
 
 
+@transaction.atomic
 def diary_import(*, user: User, runs: list[Run], checkins: list[CheckIn]) -> DiaryImportResult:
     """Write validated, unsaved runs and check-ins to the member's diary, all or nothing.
 
     A run already in the diary (same date, distance and time) is not added again, so importing
     the same file twice changes nothing. A check-in for a day that already has one replaces that
-    day's values (one check-in per day, as in the form).
+    day's answers (one check-in per day, as ``checkin_save``), in bulk for the whole file.
     """
-    with transaction.atomic():
-        seen = set()
-        if runs:
-            # One read over the file's span (not an IN list, which SQLite caps in length).
-            seen = set(
-                Run.objects.for_user(user)
-                .filter(date__gte=min(r.date for r in runs), date__lte=max(r.date for r in runs))
-                .values_list("date", "distance_km", "duration")
-            )
-        new_runs = []
-        for run in runs:
-            key = (run.date, run.distance_km, run.duration)
-            if key in seen:
-                continue
-            seen.add(key)
-            run.user = user
-            new_runs.append(run)
-        Run.objects.bulk_create(new_runs, batch_size=500)
+    seen = set()
+    if runs:
+        # One read over the file's span (not an IN list, which SQLite caps in length).
+        seen = set(
+            Run.objects.for_user(user)
+            .filter(date__gte=min(r.date for r in runs), date__lte=max(r.date for r in runs))
+            .values_list("date", "distance_km", "duration")
+        )
+    new_runs = []
+    for run in runs:
+        key = (run.date, run.distance_km, run.duration)
+        if key in seen:
+            continue
+        seen.add(key)
+        run.user = user
+        new_runs.append(run)
+    Run.objects.bulk_create(new_runs, batch_size=500)
 
-        by_date = {}
-        if checkins:
-            dates = [c.date for c in checkins]
-            by_date = {
-                checkin.date: checkin
-                for checkin in CheckIn.objects.for_user(user).filter(
-                    date__gte=min(dates), date__lte=max(dates)
-                )
-            }
-        new_checkins, changed = [], []
-        for checkin in checkins:
-            existing = by_date.get(checkin.date)
-            if existing is None:
-                checkin.user = user
-                new_checkins.append(checkin)
-                continue
-            values = {name: getattr(checkin, name) for name in CHECKIN_IMPORT_FIELDS}
-            if any(getattr(existing, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(existing, name, value)
-                existing.updated = timezone.now()  # bulk_update skips auto_now
-                changed.append(existing)
-        CheckIn.objects.bulk_create(new_checkins, batch_size=500)
-        CheckIn.objects.bulk_update(changed, [*CHECKIN_IMPORT_FIELDS, "updated"], batch_size=500)
+    by_date = {}
+    if checkins:
+        dates = [c.date for c in checkins]
+        by_date = {
+            checkin.date: checkin
+            for checkin in CheckIn.objects.for_user(user).filter(
+                date__gte=min(dates), date__lte=max(dates)
+            )
+        }
+    new_checkins, changed = [], []
+    for checkin in checkins:
+        existing = by_date.get(checkin.date)
+        if existing is None:
+            checkin.user = user
+            new_checkins.append(checkin)
+        elif _copy_answers(checkin, existing):
+            existing.updated = timezone.now()  # bulk_update skips auto_now
+            changed.append(existing)
+    CheckIn.objects.bulk_create(new_checkins, batch_size=500)
+    CheckIn.objects.bulk_update(changed, [*CHECKIN_ANSWERS, "updated"], batch_size=500)
     return DiaryImportResult(
         runs_added=len(new_runs),
         runs_already_there=len(runs) - len(new_runs),
         checkins_added=len(new_checkins),
         checkins_updated=len(changed),
-        checkins_unchanged=len(checkins) - len(new_checkins) - len(changed),
     )
 
 
@@ -389,6 +435,7 @@ def comment_moderate(*, comments: Iterable[Comment], status: str) -> int:
     return changed
 
 
+@transaction.atomic
 def comment_report(*, comment: Comment, reporter: str) -> bool:
     """Record one reader's report; the COMMENT_REPORTS_TO_HIDE-th distinct one hides it.
 
@@ -396,7 +443,7 @@ def comment_report(*, comment: Comment, reporter: str) -> bool:
     the same reader is not counted. Returns whether this report counted.
     """
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a second report is an answer, not a failure
             CommentReport.objects.create(comment=comment, reporter=reporter)
             # One UPDATE counts and hides, so two reports at the same moment both count.
             Comment.objects.filter(pk=comment.pk).update(
@@ -415,6 +462,10 @@ def comment_report(*, comment: Comment, reporter: str) -> bool:
     return True
 
 
+class CommentNotPromotable(Refused):
+    """The thread cannot go to "What's being asked": it is there already, or has no answer."""
+
+
 @transaction.atomic
 def comment_promote_to_question(
     *, comment: Comment, question: str = "", answer: str = ""
@@ -423,14 +474,17 @@ def comment_promote_to_question(
 
     The asker's name is not carried over. By default the question is the comment's text and
     the answer the latest published coach reply; the moderator may pass edited wording.
+    Raises CommentNotPromotable when the thread is there already or has no coach answer.
     """
     root = comment.thread_root
     if root.question_id is not None:
-        raise ValueError('This comment is already on "What\'s being asked".')
+        raise CommentNotPromotable('This comment is already on "What\'s being asked".')
     if not answer:
         latest = root.replies.coach_answers().order_by("-created").first()
         if latest is None:
-            raise ValueError("Answer it as coach first: a question needs an answer to go there.")
+            raise CommentNotPromotable(
+                "Answer it as coach first: a question needs an answer to go there."
+            )
         answer = latest.body
     entry = Question.objects.create(
         question=question or root.body, answer=answer, tip_id=root.tip_id, is_published=True

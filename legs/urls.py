@@ -48,7 +48,7 @@ urlpatterns = [
     path("diary/checkins/<int:pk>/edit/", diary.checkin_edit, name="checkin_edit"),
     path("diary/checkins/<int:pk>/delete/", diary.checkin_delete, name="checkin_delete"),
     path("diary/export/", diary.diary_export, name="diary_export"),
-    path("diary/import/", diary.diary_import_view, name="diary_import"),
+    path("diary/import/", diary.diary_import, name="diary_import"),
     # --- comments
     path("tips/<slug:slug>/comments/", comments.comment_post, name="comment_post"),
     path("tips/<slug:slug>/comments/check/", comments.comment_check, name="comment_check"),

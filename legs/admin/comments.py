@@ -164,7 +164,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         for comment in queryset:
             try:
                 services.comment_promote_to_question(comment=comment)
-            except ValueError as refusal:
+            except services.CommentNotPromotable as refusal:
                 self.message_user(request, f"{comment.name}: {refusal}", messages.WARNING)
             else:
                 promoted += 1

@@ -2,7 +2,8 @@
 
 Distances are typed in the member's unit and cleaned to kilometres; durations accept
 ``hh:mm:ss``, ``mm:ss`` or plain minutes. The same forms validate every row of an imported CSV,
-so a rule lives here once.
+so a rule lives here once. Their fields, in order, are the diary schema's
+(``legs.diary_schema``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core.validators import MaxValueValidator
 
 from accounts.models import Units, User
 from legs import formats
+from legs.diary_schema import CHECKIN_SCHEMA, RUN_SCHEMA
 from legs.models.diary import (
     EARLIEST_DATE,
     MAX_DISTANCE_KM,
@@ -140,22 +142,7 @@ class RunForm(DiaryEntryForm):
 
     class Meta:
         model = Run
-        fields = [
-            "date",
-            "distance_km",
-            "duration",
-            "kind",
-            "surface",
-            "rpe",
-            "leg_heaviness",
-            "warm_up_minutes",
-            "cool_down_minutes",
-            "stretched_after",
-            "water_ml",
-            "pain_location",
-            "pain_score",
-            "notes",
-        ]
+        fields = RUN_SCHEMA.names
         labels = {
             "warm_up_minutes": "Warm-up (minutes)",
             "cool_down_minutes": "Cool-down (minutes)",
@@ -254,7 +241,7 @@ class QuickRunForm(RunForm):
 
 
 class CheckInForm(DiaryEntryForm):
-    """A day's check-in. A new check-in for a day that already has one updates that one."""
+    """A day's check-in. One per day is the service's rule (``services.checkin_save``)."""
 
     sleep_hours = forms.DecimalField(
         label="Hours slept last night",
@@ -279,18 +266,7 @@ class CheckInForm(DiaryEntryForm):
 
     class Meta:
         model = CheckIn
-        fields = [
-            "date",
-            "sleep_hours",
-            "leg_heaviness",
-            "soreness",
-            "fatigue",
-            "stress",
-            "rest_day",
-            "recovery_actions",
-            "iron_rich_meals",
-            "notes",
-        ]
+        fields = CHECKIN_SCHEMA.names
         labels = {
             "rest_day": "A rest day (no running)",
             "iron_rich_meals": "Iron-rich meals today",
@@ -310,12 +286,8 @@ class CheckInForm(DiaryEntryForm):
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, merge_same_day: bool = True, **kwargs: Any):
-        """merge_same_day=False leaves days to the caller (the CSV import matches them itself
-        for a whole file at once)."""
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.merge_same_day = merge_same_day
-        self.merged_into_existing = False
         self.fields["iron_rich_meals"].validators.append(MaxValueValidator(MAX_IRON_RICH_MEALS))
         self.fields["iron_rich_meals"].widget.attrs["max"] = MAX_IRON_RICH_MEALS
 
@@ -323,30 +295,6 @@ class CheckInForm(DiaryEntryForm):
         chosen = set(self.cleaned_data["recovery_actions"])
         # Stored in the order of the list so equal choices compare (and export) equal.
         return [value for value in RecoveryAction.values if value in chosen]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        day = cleaned.get("date")
-        if not self.merge_same_day:
-            return cleaned
-        if day and not self.instance.pk:
-            existing = CheckIn.objects.for_user(self.user).filter(date=day).first()
-            if existing is not None:
-                # One check-in per day: a second one for the same day edits the first.
-                self.instance = existing
-                self.merged_into_existing = True
-        elif day and self.instance.pk:
-            others = CheckIn.objects.for_user(self.user).exclude(pk=self.instance.pk)
-            if others.filter(date=day).exists():
-                self.add_error(
-                    "date",
-                    forms.ValidationError(
-                        "You already have a check-in for that day. Edit that one, or pick "
-                        "another date.",
-                        code="unique",
-                    ),
-                )
-        return cleaned
 
 
 class ImportForm(forms.Form):

@@ -258,19 +258,6 @@ class Comment(models.Model):
             return None
         return cls.objects.select_related("tip").filter(pk=pk).first()
 
-    def as_export(self) -> dict:
-        """The member's own copy of the comment, for "My data"."""
-        return {
-            "tip": self.tip.slug,
-            "reply_to": self.parent_id,
-            "id": self.pk,
-            "name": self.name,
-            "body": self.body,
-            "created": self.created.isoformat(),
-            "status": self.status,
-            "notify_on_reply": self.notify_on_reply,
-        }
-
 
 class CommentReport(models.Model):
     """One reader's report of one comment; a reader counts once per comment."""
@@ -324,12 +311,6 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-def comments_json(user: User) -> list[dict]:
-    """The member's comments for "My data", oldest first."""
-    comments = Comment.objects.for_author(user).select_related("tip").order_by("created", "pk")
-    return [comment.as_export() for comment in comments]
 
 
 def with_comment_counts(tips: TipQuerySet) -> TipQuerySet:

@@ -9,6 +9,7 @@ future" for a server in London.
 from __future__ import annotations
 
 import datetime
+import inspect
 import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from legs.formats import km_to
-from legs.insights import WINDOW_DAYS
+from legs.insights import WINDOW_DAYS, CheckInLike, RunLike
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 MAX_DISTANCE_KM = Decimal(500)
@@ -172,18 +173,9 @@ class DiaryQuerySet(models.QuerySet):
 
 class RunQuerySet(DiaryQuerySet):
     def for_insights(self) -> RunQuerySet:
-        """Only the columns the rules and charts read (notes can be long)."""
-        return self.only(
-            "date",
-            "distance_km",
-            "duration",
-            "kind",
-            "rpe",
-            "leg_heaviness",
-            "warm_up_minutes",
-            "cool_down_minutes",
-            "stretched_after",
-        ).order_by("date", "id")
+        """Only the columns the rules and charts read (notes can be long): those the rules
+        declare in ``insights.RunLike``."""
+        return self.only(*inspect.get_annotations(RunLike)).order_by("date", "id")
 
     def weekly_totals(self, start: datetime.date, end: datetime.date) -> dict[datetime.date, dict]:
         """As for any diary entry, plus the week's distance in km."""
@@ -198,7 +190,8 @@ class RunQuerySet(DiaryQuerySet):
 
 class CheckInQuerySet(DiaryQuerySet):
     def for_insights(self) -> CheckInQuerySet:
-        return self.only("date", "sleep_hours", "leg_heaviness", "rest_day").order_by("date")
+        """The columns the rules declare in ``insights.CheckInLike``."""
+        return self.only(*inspect.get_annotations(CheckInLike)).order_by("date")
 
 
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
@@ -300,15 +293,6 @@ class Run(DiaryEntry):
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y}: {self.distance_km} km {self.get_kind_display().lower()}"
 
-    @property
-    def minutes(self) -> float:
-        return self.duration.total_seconds() / 60
-
-    @property
-    def load(self) -> float:
-        """Foster's session load: RPE x minutes."""
-        return self.rpe * self.minutes
-
     def pace_seconds(self, unit: str) -> float | None:
         """Seconds per kilometre or per mile."""
         distance = km_to(self.distance_km, unit)
@@ -368,11 +352,6 @@ class CheckIn(DiaryEntry):
 
     def __str__(self) -> str:
         return f"Check-in {self.date:%d %b %Y}"
-
-    @property
-    def hooper_index(self) -> int:
-        """Soreness + fatigue + stress (the sleep part of Hooper's index is in hours here)."""
-        return self.soreness + self.fatigue + self.stress
 
     def get_recovery_actions_display(self) -> list[str]:
         labels = dict(RecoveryAction.choices)

@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +30,6 @@ from legs.forms.diary import CheckInForm, ImportForm, QuickRunForm, RunForm
 from legs.insights import acwr, build_insights, running_streak
 from legs.models import CheckIn, ChecklistRun, Run, Tip
 from legs.models.diary import member_today, member_zone
-from legs.services import DiaryImportResult, diary_import
 
 PAGE_SIZE = 20
 RECENT = 5
@@ -79,8 +77,6 @@ def _dashboard_context(user: User, today: date, form: QuickRunForm) -> dict[str,
         "today": today,
         "is_empty": not recent_runs and not recent_checkins,
         "insights": [
-            # Tips pages live at /tips/<slug>/ (SPEC §7); the path is written out so the diary
-            # works before the catalogue's views are merged.
             {"insight": insight, "tip_title": tip_titles.get(insight.tip_slug, "")}
             for insight in insights
         ],
@@ -248,13 +244,12 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
     return render(request, "legs/diary/checkin_list.html", {"page": page})
 
 
-def _save_checkin(request: HttpRequest, form: CheckInForm) -> CheckIn | None:
-    """Save, or put the clash on the form when another request took the same day first."""
+def _save_checkin(form: CheckInForm) -> services.CheckInSaved | None:
+    """Save through the one-per-day service, or put its refusal beside the form's date."""
     try:
-        with transaction.atomic():
-            return form.save()
-    except IntegrityError:
-        form.add_error("date", "A check-in for that day was saved a moment ago. Reload to edit it.")
+        return services.checkin_save(checkin=form.save(commit=False))
+    except services.CheckInDayTaken as refusal:
+        form.add_error("date", str(refusal))
         return None
 
 
@@ -269,16 +264,16 @@ def checkin_create(request: HttpRequest) -> HttpResponse:
         existing = CheckIn.objects.for_user(user).filter(date=today).first()
     form = CheckInForm(request.POST or None, instance=existing, user=user, today=today)
     if request.method == "POST" and form.is_valid():
-        checkin = _save_checkin(request, form)
-        if checkin is not None:
-            if form.merged_into_existing:
+        saved = _save_checkin(form)
+        if saved is not None:
+            if saved.merged:
                 messages.success(
                     request,
-                    f"You already had a check-in for {formats.day(checkin.date)}: it is updated "
-                    "with these answers.",
+                    f"You already had a check-in for {formats.day(saved.checkin.date)}: "
+                    "it is updated with these answers.",
                 )
             else:
-                messages.success(request, f"Check-in for {formats.day(checkin.date)} saved.")
+                messages.success(request, f"Check-in for {formats.day(saved.checkin.date)} saved.")
             return redirect("diary")
     context = {"form": form, "existing_today": existing}
     return render(request, "legs/diary/checkin_form.html", context)
@@ -289,7 +284,7 @@ def checkin_create(request: HttpRequest) -> HttpResponse:
 def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
     form = CheckInForm(request.POST or None, instance=checkin, user=request.user)
-    if request.method == "POST" and form.is_valid() and _save_checkin(request, form):
+    if request.method == "POST" and form.is_valid() and _save_checkin(form):
         messages.success(request, f"Check-in for {formats.day(checkin.date)} updated.")
         return redirect("checkin_list")
     return render(request, "legs/diary/checkin_form.html", {"form": form, "checkin": checkin})
@@ -323,7 +318,7 @@ def diary_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _import_summary(result: DiaryImportResult, parsed: diary_io.ParsedImport) -> str:
+def _import_summary(result: services.DiaryImportResult, parsed: diary_io.ParsedImport) -> str:
     added = formats.plural(result.runs_added, "new run")
     if parsed.source == "lighter-legs":
         added += " and " + formats.plural(result.checkins_added, "new check-in")
@@ -344,7 +339,7 @@ def _import_summary(result: DiaryImportResult, parsed: diary_io.ParsedImport) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def diary_import_view(request: HttpRequest) -> HttpResponse:
+def diary_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV. Every row is checked first; any error imports nothing and lists the rows."""
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[diary_io.RowError] = []
@@ -372,7 +367,9 @@ def diary_import_view(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             else:
-                result = diary_import(user=request.user, runs=parsed.runs, checkins=parsed.checkins)
+                result = services.diary_import(
+                    user=request.user, runs=parsed.runs, checkins=parsed.checkins
+                )
                 messages.success(request, _import_summary(result, parsed))
                 return redirect("diary")
     context = {

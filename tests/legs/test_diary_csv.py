@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from legs import diary_io
+from legs.diary_schema import CHECKIN_SCHEMA, RUN_SCHEMA
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
 from tests.factories import CheckInFactory, RunFactory, UserFactory
@@ -22,34 +23,8 @@ from tests.factories import CheckInFactory, RunFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).parent / "data"
-RUN_FIELDS = [
-    "date",
-    "distance_km",
-    "duration",
-    "kind",
-    "surface",
-    "rpe",
-    "leg_heaviness",
-    "warm_up_minutes",
-    "cool_down_minutes",
-    "stretched_after",
-    "water_ml",
-    "pain_location",
-    "pain_score",
-    "notes",
-]
-CHECKIN_FIELDS = [
-    "date",
-    "sleep_hours",
-    "leg_heaviness",
-    "soreness",
-    "fatigue",
-    "stress",
-    "rest_day",
-    "recovery_actions",
-    "iron_rich_meals",
-    "notes",
-]
+RUN_FIELDS = RUN_SCHEMA.names
+CHECKIN_FIELDS = CHECKIN_SCHEMA.names
 
 
 def upload(client, content: bytes, name: str = "diary.csv", **extra: object):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legs.models import CheckIn, Run
-from legs.models.diary import member_today
+from legs.models.diary import CheckInQuerySet, member_today
 from tests.factories import CheckInFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +199,18 @@ def test_editing_a_checkin_onto_a_day_that_has_one_is_refused(member_client, mem
     assert "You already have a check-in for that day" in error_beside(page, "date")
     other.refresh_from_db()
     assert other.date == today - timedelta(days=1)
+
+
+def test_a_checkin_that_loses_the_race_for_its_day_is_refused_beside_the_date(
+    member_client, member, monkeypatch
+) -> None:
+    theirs = CheckInFactory(user=member, date=member_today(member), sleep_hours=6)
+    # Another request saved the day between this one's look-up and its write.
+    monkeypatch.setattr(CheckInQuerySet, "for_user", lambda self, user: self.none())
+    page = member_client.post(reverse("checkin_create"), good_checkin(member)).content.decode()
+    assert "saved a moment ago" in error_beside(page, "date")
+    theirs.refresh_from_db()
+    assert theirs.sleep_hours == 6
 
 
 def test_recovery_actions_are_stored_in_list_order(member_client, member) -> None:

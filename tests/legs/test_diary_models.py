@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from legs.insights import WINDOW_DAYS
+from legs.insights import WINDOW_DAYS, session_load
 from legs.models import CheckIn, Run
 from tests.factories import CheckInFactory, RunFactory, UserFactory
 
@@ -88,4 +88,4 @@ def test_weekly_totals_sum_distance_and_heaviness_by_monday() -> None:
 def test_pace_and_load_of_a_run() -> None:
     run = Run(distance_km=Decimal("10"), duration=timedelta(minutes=50), rpe=5)
     assert run.pace_seconds("km") == 300
-    assert run.load == 250
+    assert session_load(run) == 250

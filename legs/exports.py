@@ -1,0 +1,122 @@
+"""The member's "My data" sections for everything in legs, registered in one place.
+
+Each section is a function of the member returning plain JSON data: the diary (each entry's
+fields as ``legs.diary_schema`` declares them), saved tips, comments and checklist runs.
+``SECTIONS`` lists them in the order the download shows them; ``LegsConfig.ready`` registers
+them with the account export (``accounts.services``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Prefetch
+
+from accounts.models import User
+from legs import diary_io
+from legs.diary_schema import CHECKIN_SCHEMA, RUN_SCHEMA
+from legs.models import (
+    CheckIn,
+    ChecklistRun,
+    ChecklistRunAnswer,
+    ChecklistRunStep,
+    Comment,
+    Run,
+    SavedTip,
+)
+
+
+def runs_json(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": run.pk,  # what a checklist run's "diary_run" in the export refers to
+            **diary_io.entry_json(run, RUN_SCHEMA),
+            "created": run.created.isoformat(),
+        }
+        for run in Run.objects.for_user(user).order_by("date", "id").iterator(chunk_size=2000)
+    ]
+
+
+def checkins_json(user: User) -> list[dict[str, Any]]:
+    return [
+        {**diary_io.entry_json(checkin, CHECKIN_SCHEMA), "created": checkin.created.isoformat()}
+        for checkin in CheckIn.objects.for_user(user).order_by("date").iterator(chunk_size=2000)
+    ]
+
+
+def saved_tips_json(user: User) -> list[dict[str, Any]]:
+    return [
+        {"tip": saved.tip.slug, "title": saved.tip.title, "saved": saved.created.isoformat()}
+        for saved in SavedTip.objects.filter(user=user).select_related("tip")
+    ]
+
+
+def comments_json(user: User) -> list[dict[str, Any]]:
+    """The member's comments, oldest first."""
+    comments = Comment.objects.for_author(user).select_related("tip").order_by("created", "pk")
+    return [
+        {
+            "tip": comment.tip.slug,
+            "reply_to": comment.parent_id,
+            "id": comment.pk,
+            "name": comment.name,
+            "body": comment.body,
+            "created": comment.created.isoformat(),
+            "status": comment.status,
+            "notify_on_reply": comment.notify_on_reply,
+        }
+        for comment in comments
+    ]
+
+
+def checklist_runs_json(user: User) -> list[dict[str, Any]]:
+    """Each checklist or troubleshooter run: ticked steps in the checklist's order, answers in
+    the order given, and the diary run it is linked to (its ``id`` is the one in ``runs``)."""
+    runs = (
+        ChecklistRun.objects.for_user(user)
+        .select_related("checklist", "diary_run")
+        .prefetch_related(
+            Prefetch(
+                "ticks",
+                queryset=ChecklistRunStep.objects.select_related("step").order_by(
+                    "step__order", "step__pk"
+                ),
+            ),
+            Prefetch(
+                "answer_rows",
+                queryset=ChecklistRunAnswer.objects.select_related("answer__question"),
+            ),
+        )
+        .order_by("started", "pk")
+    )
+    return [
+        {
+            "checklist": run.checklist.slug,
+            "title": run.checklist.title,
+            "started": run.started.isoformat(),
+            "finished": run.finished.isoformat() if run.finished else None,
+            "ticked_steps": [tick.step.text for tick in run.ticks.all()],
+            "answers": [
+                {"question": row.answer.question.text, "answer": row.answer.text}
+                for row in run.answer_rows.all()
+            ],
+            "notes": run.notes,
+            "diary_run": (
+                {"id": run.diary_run.pk, "date": run.diary_run.date.isoformat()}
+                if run.diary_run
+                else None
+            ),
+        }
+        for run in runs
+    ]
+
+
+# One line per section: its key in the download and the function that fills it.
+SECTIONS: dict[str, Callable[[User], Any]] = {
+    "runs": runs_json,
+    "checkins": checkins_json,
+    "saved_tips": saved_tips_json,
+    "comments": comments_json,
+    "checklist_runs": checklist_runs_json,
+}
