@@ -169,7 +169,7 @@ def _get_checklist(slug: str, kind: str | None = None) -> Checklist:
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
     """Send the browser to ``url``: a redirect, or for HTMX a client-side one (full page)."""
-    if request.htmx:
+    if wants_fragment(request):
         return HttpResponseClientRedirect(url)
     return redirect(url)
 
