@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.middleware import HtmxLoginRedirectMiddleware
+from config.middleware import HtmxMessagesMiddleware
 from config.views import server_error
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_htmx_responses_carry_pending_messages_out_of_band(member_client, settin
     request.session = member_client.session
     request._messages = FallbackStorage(request)
     messages.success(request, "Saved your run.")
-    response = HtmxLoginRedirectMiddleware(lambda r: HttpResponse("<p>fragment</p>"))(request)
+    response = HtmxMessagesMiddleware(lambda r: HttpResponse("<p>fragment</p>"))(request)
     html = response.content.decode()
     assert 'hx-swap-oob="true"' in html
     assert "Saved your run." in html
