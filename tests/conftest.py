@@ -50,7 +50,6 @@ def tip(db):
 def catalogue(db):
     """The real content: the tips catalogue and the checklists from `fixtures/`.
 
-    In a transactional test (the browser tests) the database is flushed after each test, so
-    the content is loaded again for each.
+    Loaded for each test: the browser tests' transactional database is flushed after each one.
     """
     load_content()
