@@ -2,7 +2,9 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
+# One stamp per requirements file: what production runs, then the tests and tooling on top.
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: setup run serve test lint bench loadtest faults clean
 
@@ -14,6 +16,10 @@ $(STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
@@ -21,12 +27,12 @@ setup: $(STAMP)
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: $(DEV_STAMP) setup
 	@$(PY) -c "import os, sys; sys.exit(0 if os.path.exists('/usr/bin/chromium') else 1)" || \
 		echo "!!!!! Chromium not found at /usr/bin/chromium: browser tests are SKIPPED. Install it with: apt-get update && apt-get install -y chromium"
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
@@ -44,7 +50,7 @@ clean:
 # Benchmarks (tests/bench/): query budgets, server times, throughput against a fortunes floor,
 # worker memory and page weight, on a data set of their own in a temporary folder (so no
 # `setup` of the development database). Needs wrk: apt-get install -y wrk.
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(PY) tests/bench/run.py
 
 # Load and faults (tests/load/, see its run.py): 20 simulated people for 60 s against gunicorn as
@@ -52,8 +58,8 @@ bench: $(STAMP)
 # the run), then a gunicorn worker killed and the PostgreSQL cluster stopped for a few seconds
 # mid-run. Loopback only. Needs PostgreSQL on 127.0.0.1:5432 and root for pg_ctlcluster; uses
 # Redis on 127.0.0.1:6379 when it answers. `make faults` runs the faults part alone.
-loadtest: $(STAMP)
+loadtest: $(DEV_STAMP)
 	$(PY) tests/load/run.py
 
-faults: $(STAMP)
+faults: $(DEV_STAMP)
 	$(PY) tests/load/run.py faults

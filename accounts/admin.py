@@ -9,11 +9,11 @@ from .models import User
 
 @admin.register(User)
 class MemberAdmin(SafeChangeListMixin, UserAdmin):
-    fieldsets = (
+    fieldsets = [
         *UserAdmin.fieldsets,
-        ("Preferences", {"fields": ("display_name", "units", "time_zone")}),
-    )
-    list_display = ("username", "email", "display_name", "is_staff", "date_joined")
+        ("Preferences", {"fields": ["display_name", "units", "time_zone"]}),
+    ]
+    list_display = ["username", "email", "display_name", "is_staff", "date_joined"]
 
 
 # Django's own Group admin, with the site's change list.

@@ -76,10 +76,6 @@ class Throttle:
         self.hit(*identities)
         return True
 
-    def clear(self, *identities: str) -> None:
-        for identity in identities:
-            cache.delete_many(self._keys(identity, time.time()))
-
 
 def login_throttle() -> Throttle:
     return Throttle("login", settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_WINDOW)

@@ -49,12 +49,10 @@ class ContentSecurityPolicyMiddleware:
 
 
 class HtmxLoginRedirectMiddleware:
-    """Fix two HTMX traps for every view at once.
+    """Send an HTMX request that needs a log-in to the log-in page (HX-Redirect).
 
-    - A fragment request that needs a log-in would swap the whole log-in page into the
-      fragment's target; instead the browser is sent to the log-in page (HX-Redirect).
-    - Messages added during an HTMX request would wait for the next full page; they are
-      appended as an out-of-band swap into the page's messages region.
+    Otherwise htmx would follow the redirect and swap the whole log-in page into the
+    fragment's target.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -62,13 +60,28 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not getattr(request, "htmx", False):
+        if not request.htmx:
             return response
         login_url = resolve_url(settings.LOGIN_URL)
         if response.status_code == 302 and response["Location"].startswith(login_url):
             return HttpResponseClientRedirect(response["Location"])
+        return response
+
+
+class HtmxMessagesMiddleware:
+    """Append the messages added during an HTMX request as an out-of-band swap.
+
+    Otherwise they would wait for the next full page; they go into the page's messages region.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
         if (
-            response.status_code == 200
+            request.htmx
+            and response.status_code == 200
             and not response.streaming
             and response.get("Content-Type", "").startswith("text/html")
             and "HX-Redirect" not in response

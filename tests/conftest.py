@@ -1,7 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from tests.factories import ModeratorFactory, UserFactory
+from tests.factories import ModeratorFactory, TipFactory, UserFactory
+from tests.support import load_content
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +38,18 @@ def member_client(client, member):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def tip(db):
+    """One published tip of its own, without the catalogue."""
+    return TipFactory(title="Warm up for ten minutes")
+
+
+@pytest.fixture
+def catalogue(db):
+    """The real content: the tips catalogue and the checklists from `fixtures/`.
+
+    Loaded for each test: the browser tests' transactional database is flushed after each one.
+    """
+    load_content()

@@ -59,7 +59,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     "Add comment" form, and a moderator changes only a comment's status here.
     """
 
-    list_display = (
+    list_display = [
         "tip",
         "name",
         "excerpt",
@@ -67,35 +67,35 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         "answered_display",
         "report_count",
         "created",
-    )
-    list_display_links = ("excerpt",)
-    list_filter = (
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = [
         "status",
         AnsweredFilter,
         ReportedFilter,
         ("tip", admin.RelatedOnlyFieldListFilter),
-    )
-    list_select_related = ("tip",)
-    search_fields = ("name", "email", "body")
+    ]
+    list_select_related = ["tip"]
+    search_fields = ["name", "email", "body"]
     date_hierarchy = "created"
     actions = ["approve", "reject", "mark_spam", "promote"]
-    fieldsets = (
-        (None, {"fields": ("tip", "parent", "name", "email", "user", "body", "created")}),
+    fieldsets = [
+        (None, {"fields": ["tip", "parent", "name", "email", "user", "body", "created"]}),
         (
             "Moderation",
             {
-                "fields": (
+                "fields": [
                     "status",
                     "hidden",
                     "report_count",
                     "by_coach",
                     "notify_on_reply",
                     "question",
-                )
+                ]
             },
         ),
-    )
-    readonly_fields = (
+    ]
+    readonly_fields = [
         "tip",
         "parent",
         "name",
@@ -108,7 +108,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         "by_coach",
         "notify_on_reply",
         "question",
-    )
+    ]
 
     class Media:
         css = {"all": ["css/comments-admin.css"]}
@@ -278,14 +278,14 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
 @admin.register(CannedReply)
 class CannedReplyAdmin(SafeChangeListMixin, admin.ModelAdmin):
-    list_display = ("title", "order")
-    list_editable = ("order",)
-    search_fields = ("title", "body")
+    list_display = ["title", "order"]
+    list_editable = ["order"]
+    search_fields = ["title", "body"]
 
 
 @admin.register(DisallowedWord)
 class DisallowedWordAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """Words or phrases that mark a new comment as spam (whole words, any letter case)."""
 
-    list_display = ("word",)
-    search_fields = ("word",)
+    list_display = ["word"]
+    search_fields = ["word"]

@@ -126,19 +126,6 @@ class CommentForm(forms.Form):
         if self.reply_to is not None:
             del self.fields["notify_on_reply"]
         self.action = reverse("comment_post", args=[tip.slug])
-        check_url = reverse("comment_check", args=[tip.slug])
-        for name in CHECKED_FIELDS:
-            if name in self.fields:
-                # Checked as the reader leaves the field; the field's block comes back. The
-                # swap is spelt out: it would be inherited from the form's outerHTML otherwise.
-                self.fields[name].widget.attrs.update(
-                    {
-                        "hx-post": check_url,
-                        "hx-trigger": "change",
-                        "hx-target": "closest .comment-field",
-                        "hx-swap": "innerHTML",
-                    }
-                )
 
     @property
     def html_id(self) -> str:

@@ -49,7 +49,7 @@ def _progress(request: HttpRequest, checklist: Checklist) -> Progress:
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
     """Send the browser to ``url``: a redirect, or for HTMX a client-side one (full page)."""
-    if request.htmx:
+    if wants_fragment(request):
         return HttpResponseClientRedirect(url)
     return redirect(url)
 

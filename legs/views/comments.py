@@ -180,7 +180,7 @@ def _thread_url(tip: Tip) -> str:
 def comment_check(request: HttpRequest, slug: str) -> HttpResponse:
     """Check the one field the reader just left (HTMX): "Check input OK" or its error."""
     tip = _published_tip(slug)
-    name = request.htmx.trigger_name if request.htmx else None
+    name = request.htmx.trigger_name if wants_fragment(request) else None
     form = CommentForm(request.POST, tip=tip, user=request.user)
     if name not in CHECKED_FIELDS or name not in form.fields:
         return HttpResponseBadRequest("Nothing to check.")

@@ -18,7 +18,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -123,13 +122,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if not wants_fragment(request):
                 return redirect("diary")
             context = _dashboard_context(user, today, QuickRunForm(user=user, today=today))
-            response = render(request, "legs/diary/dashboard.html#quick_add_done", context)
-            patch_vary_headers(response, ["HX-Request"])
-            return response
+            return render_page(
+                request, "legs/diary/dashboard.html", context, fragment="quick_add_done"
+            )
         if wants_fragment(request):
-            response = render(request, "legs/diary/dashboard.html#quick_add", {"form": form})
-            patch_vary_headers(response, ["HX-Request"])
-            return response
+            return render_page(
+                request, "legs/diary/dashboard.html", {"form": form}, fragment="quick_add"
+            )
     context = _dashboard_context(user, today, form)
     return render_page(request, "legs/diary/dashboard.html", context, fragment="summary")
 

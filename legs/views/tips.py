@@ -107,7 +107,7 @@ def _save_state(request: HttpRequest, slug: str, *, save: bool) -> HttpResponse:
     else:
         SavedTip.objects.filter(user=request.user, tip=tip).delete()
     back_to = _safe_back_to(request, tip)
-    if request.htmx:
+    if wants_fragment(request):
         context = {"tip": tip, "is_saved": save, "back_to": back_to}
         return render(request, "legs/tips/_save_box.html", context)
     if save:

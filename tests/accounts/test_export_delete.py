@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts import services
@@ -16,11 +15,6 @@ from legs.models import CheckIn, Run, SavedTip, Tip
 from tests.factories import PASSWORD, CheckInFactory, RunFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue(db):
-    call_command("loaddata", "fixtures/catalogue.json", verbosity=0)
 
 
 @pytest.mark.parametrize("name", ["account_export", "account_delete"])

@@ -29,7 +29,6 @@ from tests.factories import (
     RunFactory,
     UserFactory,
 )
-from tests.legs.checklists_support import load_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -144,12 +143,7 @@ def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 60) -> 
 
 
 @pytest.fixture
-def content():
-    load_content()
-
-
-@pytest.fixture
-def member(content):
+def member(catalogue):
     return UserFactory(display_name="Robin")
 
 
@@ -175,7 +169,7 @@ PUBLIC_PAGES = [
 ]
 
 
-def test_the_axe_check_catches_a_violation(page, content):
+def test_the_axe_check_catches_a_violation(page, catalogue):
     """The harness is not vacuous: an image without a text alternative fails it."""
     page.goto("/")
     page.evaluate(
@@ -187,7 +181,7 @@ def test_the_axe_check_catches_a_violation(page, content):
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_public_page_has_no_serious_axe_violation(page, content, url):
+def test_public_page_has_no_serious_axe_violation(page, catalogue, url):
     page.goto(url)
     assert_accessible(page)
 
@@ -252,7 +246,9 @@ def test_run_edit_form_with_errors_has_no_serious_axe_violation(page, live_serve
     assert_accessible(page)
 
 
-def test_tip_with_comments_and_its_forms_have_no_serious_axe_violation(page, live_server, content):
+def test_tip_with_comments_and_its_forms_have_no_serious_axe_violation(
+    page, live_server, catalogue
+):
     tip = tip_with_comments()
     page.goto(tip.get_absolute_url())
     expect(page.locator(".coach-badge")).to_have_count(1)
@@ -277,7 +273,7 @@ def test_tip_with_comments_and_its_forms_have_no_serious_axe_violation(page, liv
     assert_accessible(page)
 
 
-def test_the_collapsed_navigation_on_a_phone_has_no_serious_axe_violation(page, content):
+def test_the_collapsed_navigation_on_a_phone_has_no_serious_axe_violation(page, catalogue):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/")
     toggle = page.get_by_role("button", name="Toggle navigation")
@@ -290,7 +286,7 @@ def test_the_collapsed_navigation_on_a_phone_has_no_serious_axe_violation(page, 
     assert_accessible(page)
 
 
-def test_sign_up_with_errors_has_no_serious_axe_violation(page, content):
+def test_sign_up_with_errors_has_no_serious_axe_violation(page, catalogue):
     page.goto("/accounts/signup/")
     page.get_by_role("button", name="Sign up").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
@@ -305,7 +301,7 @@ def test_password_reset_confirm_has_no_serious_axe_violation(page, member):
     assert_accessible(page)
 
 
-def test_a_ticked_checklist_with_a_running_timer_has_no_serious_axe_violation(page, content):
+def test_a_ticked_checklist_with_a_running_timer_has_no_serious_axe_violation(page, catalogue):
     page.goto("/checklists/after-your-run/")
     page.locator(".step-toggle").first.click()
     expect(page.locator("#checklist-progress")).to_contain_text("1 of 10 done")
@@ -317,7 +313,7 @@ def test_a_ticked_checklist_with_a_running_timer_has_no_serious_axe_violation(pa
     assert_accessible(page)
 
 
-def test_troubleshooter_question_and_result_have_no_serious_axe_violation(page, content):
+def test_troubleshooter_question_and_result_have_no_serious_axe_violation(page, catalogue):
     page.goto("/checklists/heavy-legs/")
     page.get_by_label("More than two weeks").check()
     page.get_by_role("button", name="Next").click()
@@ -330,7 +326,7 @@ def test_troubleshooter_question_and_result_have_no_serious_axe_violation(page, 
     assert_accessible(page)
 
 
-def test_the_404_page_has_no_serious_axe_violation(browser, live_server, content):
+def test_the_404_page_has_no_serious_axe_violation(browser, live_server, catalogue):
     # Not the `page` fixture: Chromium logs the 404 itself as a console error.
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
@@ -345,7 +341,7 @@ def test_the_404_page_has_no_serious_axe_violation(browser, live_server, content
     assert [text for text in problems if "status of 404" not in text] == []
 
 
-def test_our_admin_pages_have_no_serious_axe_violation(page, live_server, content):
+def test_our_admin_pages_have_no_serious_axe_violation(page, live_server, catalogue):
     """The admin pages with our templates: the front page's queue, a comment, reply, promote."""
     tip_with_comments()
     question = Comment.objects.get(name="Priya")
@@ -366,7 +362,7 @@ def test_our_admin_pages_have_no_serious_axe_violation(page, live_server, conten
 # focus, never a click or a fill.
 
 
-def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, content):
+def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, catalogue):
     page.goto("/tips/")
     assert press(page, "Tab") == "Skip to main content"
     skip = page.get_by_role("link", name="Skip to main content")
@@ -381,7 +377,7 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, conte
     assert focused(page, "#id_q")  # the first field of the page: the tips search
 
 
-def test_a_keyboard_user_ticks_checklist_steps(page, content):
+def test_a_keyboard_user_ticks_checklist_steps(page, catalogue):
     page.goto("/checklists/after-your-run/")
     progress = page.locator("#checklist-progress")
     first = page.locator(".step-toggle").first
@@ -410,7 +406,7 @@ def test_a_keyboard_user_ticks_checklist_steps(page, content):
     expect(first).to_have_attribute("aria-pressed", "false")
 
 
-def test_a_keyboard_user_answers_the_troubleshooter_with_the_arrow_keys(page, content):
+def test_a_keyboard_user_answers_the_troubleshooter_with_the_arrow_keys(page, catalogue):
     page.goto("/checklists/heavy-legs/")
     tab_to(page, "input[type='radio']")
     page.keyboard.press("ArrowDown")  # moves to the next answer and chooses it
@@ -427,7 +423,7 @@ def test_a_keyboard_user_answers_the_troubleshooter_with_the_arrow_keys(page, co
     tab_to(page, "input[type='radio']")
 
 
-def test_a_keyboard_user_posts_a_comment(page, settings, content):
+def test_a_keyboard_user_posts_a_comment(page, settings, catalogue):
     settings.COMMENT_MIN_SECONDS = 0  # the time-trap would refuse a robot-fast test
     page.goto(f"/tips/{TIP}/")
     tab_to(page, "#id_name")

@@ -4,16 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from legs.models import ChecklistStep
-from tests.legs.checklists_support import load_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AFTER = "/checklists/after-your-run/"
-
-
-@pytest.fixture
-def site():
-    load_content()
 
 
 def mark_document(page):
@@ -25,7 +19,7 @@ def still_same_document(page) -> bool:
     return page.evaluate("window.sameDocument === true")
 
 
-def test_a_visitors_three_ticks_move_the_bar_in_place_and_survive_a_reload(page, site):
+def test_a_visitors_three_ticks_move_the_bar_in_place_and_survive_a_reload(page, catalogue):
     page.goto(AFTER)
     progress = page.locator("#checklist-progress")
     bar = progress.locator("progress")
@@ -52,7 +46,7 @@ def test_a_visitors_three_ticks_move_the_bar_in_place_and_survive_a_reload(page,
     expect(progress).to_contain_text("2 of 10 done")
 
 
-def test_a_stretch_timer_counts_down_then_ticks_its_step_and_says_so(page, site):
+def test_a_stretch_timer_counts_down_then_ticks_its_step_and_says_so(page, catalogue):
     quads = ChecklistStep.objects.get(text__startswith="Quads")
     ChecklistStep.objects.filter(pk=quads.pk).update(duration_seconds=2)
     page.goto(AFTER)
@@ -69,7 +63,7 @@ def test_a_stretch_timer_counts_down_then_ticks_its_step_and_says_so(page, site)
     expect(page.locator(f"#step-{quads.pk} .timer-display")).to_have_text("0:00")
 
 
-def test_a_timer_can_be_paused_and_reset(page, site):
+def test_a_timer_can_be_paused_and_reset(page, catalogue):
     quads = ChecklistStep.objects.get(text__startswith="Quads")
     page.goto(AFTER)
     step = page.locator(f"#step-{quads.pk}")
@@ -85,7 +79,7 @@ def test_a_timer_can_be_paused_and_reset(page, site):
     expect(step.locator(".step-toggle")).to_have_attribute("aria-pressed", "false")
 
 
-def test_the_troubleshooter_goes_forward_back_and_forward_to_a_result(page, site):
+def test_the_troubleshooter_goes_forward_back_and_forward_to_a_result(page, catalogue):
     question = page.locator("#troubleshooter legend")
     page.goto("/checklists/heavy-legs/")
     expect(question).to_contain_text("How long have your legs felt heavy?")

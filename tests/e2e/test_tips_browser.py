@@ -1,24 +1,13 @@
 """The tips list and My tips in a real browser: live search, history, saving in place."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CATALOGUE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
-
-
-@pytest.fixture
-def catalogue(transactional_db):
-    # Transactional tests flush the database, so the content is loaded for each test.
-    call_command("loaddata", str(CATALOGUE), verbosity=0)
 
 
 def test_typing_a_search_narrows_the_list_in_place_and_back_restores_it(page, catalogue):

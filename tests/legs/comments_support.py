@@ -10,9 +10,7 @@ from django.urls import reverse
 
 from legs.forms.comments import TIME_TRAP_SALT
 from legs.models import Tip
-
-HTMX = {"HX-Request": "true"}
-SCRIPT = "<script>alert('x')</script>"
+from tests.support import HTMX
 
 
 def served_token(seconds_ago: float = 10) -> str:

@@ -35,7 +35,6 @@ from tests.factories import (
     TroubleshooterFactory,
     UserFactory,
 )
-from tests.legs.checklists_support import load_content
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +42,7 @@ NOON = datetime(2025, 6, 3, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def after(db) -> Checklist:
-    load_content()
+def after(catalogue) -> Checklist:
     return Checklist.objects.get(slug="after-your-run")
 
 

@@ -16,14 +16,13 @@ from tests.factories import (
     TroubleshooterQuestionFactory,
     UserFactory,
 )
-from tests.legs.checklists_support import TROUBLESHOOTER, load_content
+from tests.support import TROUBLESHOOTER
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, db):
-    load_content()
+def admin_client(client, catalogue):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
 

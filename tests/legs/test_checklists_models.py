@@ -23,14 +23,9 @@ from tests.factories import (
     TroubleshooterQuestionFactory,
     UserFactory,
 )
-from tests.legs.checklists_support import TROUBLESHOOTER, load_content
+from tests.support import TROUBLESHOOTER
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def content(db):
-    load_content()
 
 
 # --- steps
@@ -220,7 +215,7 @@ def test_a_link_out_of_the_troubleshooter_is_reported():
 # --- the content fixture
 
 
-def test_the_three_checklists_and_the_troubleshooter_load_and_validate(content):
+def test_the_three_checklists_and_the_troubleshooter_load_and_validate(catalogue):
     assert list(Checklist.objects.values_list("slug", flat=True)) == [
         "before-your-run",
         "during-your-run",
@@ -232,7 +227,7 @@ def test_the_three_checklists_and_the_troubleshooter_load_and_validate(content):
             item.full_clean()
 
 
-def test_after_your_run_has_a_cool_down_and_a_timed_stretch_per_muscle_group(content):
+def test_after_your_run_has_a_cool_down_and_a_timed_stretch_per_muscle_group(catalogue):
     steps = list(Checklist.objects.get(slug="after-your-run").steps.all())
     assert steps[0].kind == StepKind.TIMED
     assert steps[0].duration_seconds == 600
@@ -252,7 +247,7 @@ def test_after_your_run_has_a_cool_down_and_a_timed_stretch_per_muscle_group(con
 
 
 def test_before_your_run_starts_with_a_ten_minute_warm_up_and_links_pain_to_the_troubleshooter(
-    content,
+    catalogue,
 ):
     steps = list(Checklist.objects.get(slug="before-your-run").steps.all())
     assert steps[0].duration_seconds == 600
@@ -261,7 +256,7 @@ def test_before_your_run_starts_with_a_ten_minute_warm_up_and_links_pain_to_the_
     assert all(step.tip_id for step in steps)
 
 
-def test_the_troubleshooter_fixture_has_no_graph_problems(content):
+def test_the_troubleshooter_fixture_has_no_graph_problems(catalogue):
     tree = Troubleshooter(Checklist.objects.get(slug=TROUBLESHOOTER))
     edges = [
         Edge(a.question_id, a.text, a.next_question_id, a.ends)
@@ -272,7 +267,7 @@ def test_the_troubleshooter_fixture_has_no_graph_problems(content):
     assert graph_problems(start=tree.start.pk, labels=labels, edges=edges) == []
 
 
-def test_the_troubleshooter_asks_every_topic_of_the_issue(content):
+def test_the_troubleshooter_asks_every_topic_of_the_issue(catalogue):
     slugs = set(Checklist.objects.get(slug=TROUBLESHOOTER).questions.values_list("slug", flat=True))
     assert {
         "how-long",
@@ -291,7 +286,7 @@ def test_the_troubleshooter_asks_every_topic_of_the_issue(content):
     assert periods.get().causes.filter(slug="iron-deficiency").exists()
 
 
-def test_every_triage_level_is_reachable_in_the_fixture(content):
+def test_every_triage_level_is_reachable_in_the_fixture(catalogue):
     levels = set(TroubleshooterAnswer.objects.exclude(triage="").values_list("triage", flat=True))
     assert levels | {Triage.SELF_CARE} == set(Triage.values)
 
@@ -305,7 +300,7 @@ def _answer(triage="", causes=()):
     return answer
 
 
-def test_result_ranks_causes_by_how_many_answers_point_at_them(content):
+def test_result_ranks_causes_by_how_many_answers_point_at_them(catalogue):
     from legs.models import Cause
 
     sleep, iron, water = (

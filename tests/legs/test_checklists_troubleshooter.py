@@ -13,11 +13,10 @@ from legs.models import (
     TroubleshooterQuestion,
 )
 from legs.troubleshooter import TRIAGE_RANK
-from tests.legs.checklists_support import TROUBLESHOOTER, load_content
+from tests.support import HTMX, TROUBLESHOOTER
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HX-Request": "true"}
 PAGE = f"/checklists/{TROUBLESHOOTER}/"
 ANSWER_URL = f"/checklists/{TROUBLESHOOTER}/answer/"
 RESULT = f"/checklists/{TROUBLESHOOTER}/result/"
@@ -89,8 +88,7 @@ PATHS = {
 
 
 @pytest.fixture
-def content(db):
-    load_content()
+def content(catalogue):
     return Checklist.objects.get(slug=TROUBLESHOOTER)
 
 

@@ -11,17 +11,13 @@ from tests.factories import (
     ChecklistStepFactory,
     UserFactory,
 )
-from tests.legs.checklists_support import TROUBLESHOOTER, load_content
+from tests.support import HTMX, SCRIPT, TROUBLESHOOTER
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HX-Request": "true"}
-XSS = "<script>alert('x')</script>"
-
 
 @pytest.fixture
-def after(db):
-    load_content()
+def after(catalogue):
     return Checklist.objects.get(slug="after-your-run")
 
 
@@ -305,10 +301,10 @@ def test_a_visitor_asking_for_a_run_is_sent_to_log_in(client, after):
 
 def test_run_notes_are_saved_and_escaped(member_client, member, after):
     run = ChecklistRunFactory(user=member, checklist=after)
-    response = member_client.post(run.get_absolute_url(), {"notes": f"{XSS}\nlegs ok"})
+    response = member_client.post(run.get_absolute_url(), {"notes": f"{SCRIPT}\nlegs ok"})
     assert response.status_code == 302
     html = member_client.get(run.get_absolute_url()).content.decode()
-    assert XSS not in html
+    assert SCRIPT not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<br>legs ok" in html
 
 

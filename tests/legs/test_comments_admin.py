@@ -17,8 +17,7 @@ from tests.factories import (
     ReplyFactory,
     TipFactory,
 )
-
-from .comments_support import SCRIPT
+from tests.support import SCRIPT
 
 pytestmark = pytest.mark.django_db
 

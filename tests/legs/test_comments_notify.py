@@ -8,16 +8,11 @@ from django.test import Client
 
 from legs import services
 from legs.models import Comment, Status
-from tests.factories import CommentFactory, ModeratorFactory, TipFactory, UserFactory
+from tests.factories import CommentFactory, ModeratorFactory, UserFactory
 
 from .comments_support import post_comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tip():
-    return TipFactory()
 
 
 @pytest.fixture

@@ -12,21 +12,11 @@ from tests.factories import (
     ReplyFactory,
     TipFactory,
 )
+from tests.support import SCRIPT, tip_page
 
-from .comments_support import SCRIPT, comment_data, post_comment, served_token
+from .comments_support import comment_data, post_comment, served_token
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tip():
-    return TipFactory()
-
-
-def tip_page(client, tip) -> str:
-    response = client.get(tip.get_absolute_url())
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 # --- who is held and who is published

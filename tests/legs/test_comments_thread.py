@@ -9,22 +9,12 @@ from django.utils import timezone
 
 from legs.formats import avatar
 from legs.models import Comment, CommentReport, Status
-from tests.factories import CoachReplyFactory, CommentFactory, ReplyFactory, TipFactory
+from tests.factories import CoachReplyFactory, CommentFactory, ReplyFactory
+from tests.support import HTMX, SCRIPT, tip_page
 
-from .comments_support import HTMX, SCRIPT, comment_data, post_comment
+from .comments_support import comment_data, post_comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tip():
-    return TipFactory()
-
-
-def tip_page(client, tip) -> str:
-    response = client.get(tip.get_absolute_url())
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def ago(days: int):

@@ -18,10 +18,10 @@ from accounts.models import User
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
 from tests.factories import CheckInFactory, RunFactory, UserFactory
+from tests.support import HTMX, SCRIPT
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = "<script>alert('x')</script>"
 
 # Every diary and export URL: (url name, which of the member's objects it needs).
 URLS = [
@@ -76,7 +76,7 @@ def test_visitor_is_sent_to_log_in_and_back_from_every_diary_url(client, name, k
 
 
 def test_visitor_htmx_request_is_redirected_to_log_in_as_a_whole_page(client):
-    response = client.get(reverse("diary"), headers={"HX-Request": "true"})
+    response = client.get(reverse("diary"), headers=HTMX)
     assert response["HX-Redirect"] == f"{reverse('login')}?next=/diary/"
 
 
@@ -215,9 +215,7 @@ def test_quick_add_without_javascript_posts_and_redirects(member_client, member)
 
 
 def test_quick_add_by_htmx_returns_a_fresh_form_and_the_summary_out_of_band(member_client, member):
-    response = member_client.post(
-        reverse("diary"), quick_run(member), headers={"HX-Request": "true"}
-    )
+    response = member_client.post(reverse("diary"), quick_run(member), headers=HTMX)
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
     page = response.content.decode()
@@ -234,7 +232,7 @@ def test_quick_add_by_htmx_returns_a_fresh_form_and_the_summary_out_of_band(memb
 
 def test_invalid_quick_add_by_htmx_answers_200_with_the_form_and_its_errors(member_client, member):
     response = member_client.post(
-        reverse("diary"), quick_run(member, distance_km="0"), headers={"HX-Request": "true"}
+        reverse("diary"), quick_run(member, distance_km="0"), headers=HTMX
     )
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
@@ -257,7 +255,7 @@ def test_invalid_quick_add_without_javascript_shows_the_page_with_errors(member_
 
 def test_dashboard_htmx_get_returns_the_summary_fragment(member_client, member):
     RunFactory(user=member)
-    response = member_client.get(reverse("diary"), headers={"HX-Request": "true"})
+    response = member_client.get(reverse("diary"), headers=HTMX)
     page = response.content.decode()
     assert "<html" not in page
     assert page.lstrip().startswith('<div id="diary-summary">')

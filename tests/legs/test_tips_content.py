@@ -1,14 +1,8 @@
 """The catalogue fixture: every tip of both articles, credited, labelled and linked."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from legs.models import Cause, Evidence, Fact, Phase, Question, Source, Tip
-
-CATALOGUE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
 
 AVOGEL_TIPS = {
     1: ("Prevent heavy legs while running", "warm-up-for-ten-minutes"),
@@ -62,11 +56,6 @@ KEPT_DETAILS = {
     "get-enough-sleep": ["seven to nine hours", "2014 study", "nap"],
     "check-your-iron-levels": ["blood test", "GP", "vegetarian or vegan", "pulses", "periods"],
 }
-
-
-@pytest.fixture
-def catalogue(db):
-    call_command("loaddata", str(CATALOGUE), verbosity=0)
 
 
 def test_both_articles_are_credited_with_title_author_site_date_and_link(catalogue):

@@ -1,10 +1,6 @@
 """/tips/: grouping, filters, search (full page and HTMX fragment), bad input, query counts."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,15 +8,9 @@ from hypothesis import strategies as st
 from legs.models import Cause, Phase, Tip
 from legs.models.tips import fold_for_search, search_terms
 from tests.factories import CauseFactory, SourceFactory, TipFactory
+from tests.support import HTMX
 
-CATALOGUE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
-HTMX = {"HX-Request": "true"}
 URL = "/tips/"
-
-
-@pytest.fixture
-def catalogue(db):
-    call_command("loaddata", str(CATALOGUE), verbosity=0)
 
 
 def shown_slugs(response) -> set[str]:

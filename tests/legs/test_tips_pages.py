@@ -1,10 +1,6 @@
 """Tip, cause and "What's being asked" pages, the home page's links, the admin."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from legs.models import Cause, Fact, Question, Source, Tip
@@ -16,13 +12,6 @@ from tests.factories import (
     TipFactory,
     UserFactory,
 )
-
-CATALOGUE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
-
-
-@pytest.fixture
-def catalogue(db):
-    call_command("loaddata", str(CATALOGUE), verbosity=0)
 
 
 def page(client, url: str) -> str:

@@ -5,13 +5,7 @@ from django.urls import reverse
 
 from legs.models import SavedTip
 from tests.factories import SavedTipFactory, TipFactory
-
-HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def tip(db):
-    return TipFactory(title="Warm up for ten minutes")
+from tests.support import HTMX
 
 
 def save_url(tip) -> str:

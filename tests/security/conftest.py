@@ -2,7 +2,6 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
@@ -14,13 +13,14 @@ from tests.factories import (
     RunFactory,
     UserFactory,
 )
+from tests.support import load_content
 
 ROLES_WITH_ADMIN = ("visitor", "owner", "other", "moderator", "superuser")
 
 
 def build_world() -> SimpleNamespace:
     """One of everything, owned by `owner`, plus another member, a moderator and a superuser."""
-    call_command("loaddata", "fixtures/catalogue.json", "fixtures/checklists.json", verbosity=0)
+    load_content()
     owner = UserFactory()
     checklist = Checklist.objects.get(slug="after-your-run")
     tip = Tip.objects.published().first()

@@ -46,8 +46,8 @@ from tests.security.fuzzing import (
     query_string,
 )
 from tests.security.test_redirects_and_disclosure import browser_location
+from tests.support import HTMX
 
-HTMX = {"HX-Request": "true"}
 # Placeholders in generated forms, filled in with real values of the world once it exists.
 TODAY, VALID_TOKEN, PARENT = "TODAY", "VALID_TOKEN", "PARENT"
 MINE, FINISHED, OTHERS = "MINE", "FINISHED", "OTHERS"

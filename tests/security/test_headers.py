@@ -19,6 +19,7 @@ from django.urls import path, reverse
 
 import config.urls
 from tests.factories import PASSWORD
+from tests.support import HTMX
 
 # This module is also the URLconf of its error tests: the site's URLs plus one view that fails.
 handler400 = config.urls.handler400
@@ -32,7 +33,6 @@ def fails(request):
 
 
 urlpatterns = [*config.urls.urlpatterns, path("test-failure/", fails)]
-HTMX = {"HX-Request": "true"}
 
 
 def assert_security_headers(response):

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from legs.models import CheckIn, ChecklistRun, Run
 from tests.security.urlmap import EXPECTED, LOGIN, REDIRECT, ROLES
+from tests.support import HTMX
 
 
 def site_url_names() -> set[str]:
@@ -67,7 +68,7 @@ def test_htmx_get_answers_alike_with_the_security_headers(name, role, world, cli
     so the browser leaves the page instead of swapping the log-in form into it)."""
     route = EXPECTED[name]
     url = reverse(name, kwargs=route.kwargs(world))
-    response = client_as(role).get(url, headers={"HX-Request": "true"})
+    response = client_as(role).get(url, headers=HTMX)
     expected = route.get[role]
     if expected == LOGIN:
         assert response.status_code == 200

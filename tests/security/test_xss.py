@@ -29,20 +29,8 @@ from legs.diary_io import COLUMNS, _text_cell
 from legs.models import CannedReply, CheckIn, ChecklistRun, Comment, Question, Run, Status
 from legs.models.diary import member_today
 from tests.legs.comments_support import comment_data
+from tests.support import HTMX, PAYLOADS
 
-PAYLOADS = [
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>',
-    "javascript:alert(1)",
-    "</textarea><script>alert(1)</script>",
-    "{{ 7*7 }}{% debug %}",
-    "<svg/onload=alert(1)>",
-    "\u202egnp.exe",  # right-to-left override: shows as "exe.png"
-    "'-alert(1)-'",
-    '<a href="javascript:alert(1)">x</a>',
-    "</script><script>alert(1)</script>",
-]
-HTMX = {"HX-Request": "true"}
 # An attribute that would run a script (or fetch one) wherever it came from.
 SCRIPT_URL = re.compile(r"""(href|src|action|formaction)\s*=\s*["']?\s*javascript:""", re.I)
 

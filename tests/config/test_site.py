@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.middleware import HtmxLoginRedirectMiddleware
+from config.middleware import HtmxMessagesMiddleware
 from config.views import server_error
+from tests.support import HTMX
 
 pytestmark = pytest.mark.django_db
 
@@ -68,18 +69,18 @@ def test_unknown_page_is_a_friendly_404_in_the_site_layout(client):
 
 
 def test_htmx_request_needing_login_gets_hx_redirect(client):
-    response = client.get(reverse("profile"), headers={"HX-Request": "true"})
+    response = client.get(reverse("profile"), headers=HTMX)
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("login"))
 
 
 def test_htmx_responses_carry_pending_messages_out_of_band(member_client, settings):
-    request = RequestFactory().get("/", headers={"HX-Request": "true"})
+    request = RequestFactory().get("/", headers=HTMX)
     request.htmx = True
     request.session = member_client.session
     request._messages = FallbackStorage(request)
     messages.success(request, "Saved your run.")
-    response = HtmxLoginRedirectMiddleware(lambda r: HttpResponse("<p>fragment</p>"))(request)
+    response = HtmxMessagesMiddleware(lambda r: HttpResponse("<p>fragment</p>"))(request)
     html = response.content.decode()
     assert 'hx-swap-oob="true"' in html
     assert "Saved your run." in html

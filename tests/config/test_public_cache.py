@@ -6,33 +6,32 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests.factories import UserFactory
+from tests.support import HTMX
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tip(db):
-    from django.core.management import call_command
-
+def warm_up(catalogue):
+    """A tip of the real catalogue."""
     from legs.models import Tip
 
-    call_command("loaddata", "fixtures/catalogue.json", verbosity=0)
     return Tip.objects.get(slug="warm-up-for-ten-minutes")
 
 
 def test_a_first_time_visitor_gets_the_cached_page_without_queries(
-    client, tip, django_assert_num_queries
+    client, warm_up, django_assert_num_queries
 ):
-    url = tip.get_absolute_url()
+    url = warm_up.get_absolute_url()
     first = client.get(url)
     with django_assert_num_queries(0):
         second = Client().get(url)
     assert second.status_code == 200
-    assert tip.title in second.content.decode()
+    assert warm_up.title in second.content.decode()
     assert second["ETag"] == first["ETag"]
 
 
-def test_a_cached_page_carries_a_working_csrf_token_for_its_visitor(client, tip):
+def test_a_cached_page_carries_a_working_csrf_token_for_its_visitor(client, catalogue):
     url = reverse("tip_list")
     Client().get(url)
     visitor = Client(enforce_csrf_checks=True)
@@ -44,7 +43,7 @@ def test_a_cached_page_carries_a_working_csrf_token_for_its_visitor(client, tip)
     assert response.status_code == 200  # the form answered; a CSRF failure would be 403
 
 
-def test_members_never_get_or_leave_a_cached_page(client, tip):
+def test_members_never_get_or_leave_a_cached_page(client, catalogue):
     member = UserFactory(display_name="Zebedee")
     url = reverse("home")
     client.force_login(member)
@@ -54,22 +53,22 @@ def test_members_never_get_or_leave_a_cached_page(client, tip):
     assert "Zebedee" in client.get(url).content.decode()
 
 
-def test_saving_content_retires_the_cached_pages(client, tip):
-    url = tip.get_absolute_url()
+def test_saving_content_retires_the_cached_pages(client, warm_up):
+    url = warm_up.get_absolute_url()
     client.get(url)
-    tip.title = "Warm up properly"
-    tip.save()
+    warm_up.title = "Warm up properly"
+    warm_up.save()
     assert "Warm up properly" in Client().get(url).content.decode()
 
 
-def test_a_matching_etag_gets_304_not_modified(client, tip):
+def test_a_matching_etag_gets_304_not_modified(client, catalogue):
     url = reverse("asked")
     etag = client.get(url)["ETag"]
     response = Client().get(url, headers={"If-None-Match": etag})
     assert response.status_code == 304
 
 
-def test_visitors_with_a_session_get_a_fresh_page(client, tip):
+def test_visitors_with_a_session_get_a_fresh_page(client, catalogue):
     url = reverse("tip_list")
     Client().get(url)
     client.cookies["sessionid"] = "anything"
@@ -98,14 +97,6 @@ CACHED_PAGES = [
 ALICE = "Alice Private"
 ALICE_COMMENT = "Alice asks something only she may see yet"
 TICKED = 'aria-pressed="true"'
-
-
-@pytest.fixture
-def content(db):
-    from django.core.management import call_command
-
-    call_command("loaddata", "fixtures/catalogue.json", verbosity=0)
-    call_command("loaddata", "fixtures/checklists.json", verbosity=0)
 
 
 def cached_view_names() -> set[str]:
@@ -157,7 +148,7 @@ def tick_first_step(client: Client, slug: str = "before-your-run") -> None:
 
 
 @pytest.fixture
-def alice(content):
+def alice(catalogue):
     from legs.models import Comment, Status, Tip
 
     member = UserFactory(display_name=ALICE)
@@ -200,16 +191,17 @@ def test_a_members_page_never_reaches_another_member_or_a_visitor(alice, name, p
 
 
 @pytest.mark.parametrize(("name", "path"), CACHED_PAGES)
-def test_a_cached_fragment_is_never_served_as_the_page_or_to_a_history_restore(content, name, path):
-    htmx = {"HX-Request": "true"}
-    Client().get(path, headers=htmx)  # the htmx rendering cached first
+def test_a_cached_fragment_is_never_served_as_the_page_or_to_a_history_restore(
+    catalogue, name, path
+):
+    Client().get(path, headers=HTMX)  # the htmx rendering cached first
     assert "<html" in Client().get(path, follow=True).content.decode()
-    restore = Client().get(path, headers=htmx | {"HX-History-Restore-Request": "true"})
+    restore = Client().get(path, headers=HTMX | {"HX-History-Restore-Request": "true"})
     if restore.status_code == 200:
         assert "<html" in restore.content.decode()
 
 
-def test_a_visitors_ticks_are_theirs_alone_though_their_page_is_cached(content):
+def test_a_visitors_ticks_are_theirs_alone_though_their_page_is_cached(catalogue):
     path = "/checklists/before-your-run/"
     ticking = Client()
     tick_first_step(ticking)
@@ -221,7 +213,7 @@ def test_a_visitors_ticks_are_theirs_alone_though_their_page_is_cached(content):
     assert ticking.get(path).content.decode().count(TICKED) == 1
 
 
-def test_visitors_get_the_troubleshooter_result_of_their_own_answers(content):
+def test_visitors_get_the_troubleshooter_result_of_their_own_answers(catalogue):
     from legs.models import TroubleshooterAnswer
 
     path = "/checklists/heavy-legs/result/"
@@ -242,7 +234,7 @@ def test_visitors_get_the_troubleshooter_result_of_their_own_answers(content):
 
 
 def test_visitors_with_the_same_answers_share_one_cached_result(
-    content, django_assert_max_num_queries
+    catalogue, django_assert_max_num_queries
 ):
     path = "/checklists/heavy-legs/result/"
     route = first_answers()
@@ -256,7 +248,7 @@ def test_visitors_with_the_same_answers_share_one_cached_result(
     assert response["ETag"] == etag
 
 
-def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(content):
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(catalogue):
     from legs.models import Checklist
 
     visitor = Client()
@@ -311,7 +303,7 @@ def test_a_members_own_page_never_shows_to_another_member_even_after_she_loaded_
     alice_with_a_diary, name, htmx
 ):
     url = reverse(name)
-    headers = {"HX-Request": "true"} if htmx else {}
+    headers = HTMX if htmx else {}
     mine = alice_with_a_diary.get(url, headers=headers)
     assert mine.status_code == 200
     assert "public_page_cache" not in vars(mine.resolver_match.func)

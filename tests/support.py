@@ -1,0 +1,44 @@
+"""What test modules across the suite share (plain values and helpers; fixtures are in conftest)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from legs.models import Tip
+
+# The header htmx sends with every request it makes.
+HTMX = {"HX-Request": "true"}
+
+# A script planted in user text: every page must show it escaped, never run it.
+SCRIPT = "<script>alert('x')</script>"
+# What an attacker tries in a text field: markup, attribute breakouts, script URLs, template
+# syntax, a spoofed file name.
+PAYLOADS = [
+    SCRIPT,
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "</textarea><script>alert(1)</script>",
+    "{{ 7*7 }}{% debug %}",
+    "<svg/onload=alert(1)>",
+    "\u202egnp.exe",  # right-to-left override: shows as "exe.png"
+    "'-alert(1)-'",
+    '<a href="javascript:alert(1)">x</a>',
+    "</script><script>alert(1)</script>",
+]
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+TROUBLESHOOTER = "heavy-legs"  # the troubleshooter in the content
+
+
+def load_content() -> None:
+    """The real tips catalogue and checklists from `fixtures/` (not the canned replies)."""
+    call_command("loaddata", FIXTURES / "catalogue.json", FIXTURES / "checklists.json", verbosity=0)
+
+
+def tip_page(client: Client, tip: Tip) -> str:
+    """The tip's page as this client sees it (which must answer 200)."""
+    response = client.get(tip.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
