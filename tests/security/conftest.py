@@ -12,6 +12,7 @@ from tests.factories import (
     ChecklistRunFactory,
     ModeratorFactory,
     RunFactory,
+    TrialFactory,
     UserFactory,
 )
 
@@ -37,6 +38,7 @@ def build_world() -> SimpleNamespace:
         checklist_run=ChecklistRunFactory(user=owner, checklist=checklist),
         run=RunFactory(user=owner),
         checkin=CheckInFactory(user=owner),
+        trial=TrialFactory(user=owner, tip=tip),
         comment=Comment.objects.create(
             tip=tip, name="Reader", email="reader@example.com", body="Why?", status=Status.APPROVED
         ),
