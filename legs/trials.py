@@ -293,7 +293,12 @@ class Comparison:
 
     @property
     def p_value_text(self) -> str:
-        return "" if self.p_value is None else formats.plain_number(round(self.p_value, 3))
+        """ "p = 0.015", "p < 0.001"; "" with too little data."""
+        if self.p_value is None:
+            return ""
+        if self.p_value < 0.001:
+            return "p < 0.001"
+        return f"p = {formats.plain_number(round(self.p_value, 3))}"
 
     @property
     def counts(self) -> str:
@@ -350,15 +355,18 @@ class Result:
     def headline(self) -> str:
         """What the result says in one sentence: an association, never a cause."""
         sides = [("on waking", self.waking), ("during runs", self.running)]
-        clear = [
-            f"{'lighter' if c.difference < 0 else 'heavier'} legs {where}"
-            for where, c in sides
-            if c.verdict is Verdict.UNLIKELY_CHANCE
-        ]
+        clear: dict[str, list[str]] = {}
+        for where, comparison in sides:
+            if comparison.verdict is Verdict.UNLIKELY_CHANCE:
+                direction = "lighter" if comparison.difference < 0 else "heavier"
+                clear.setdefault(direction, []).append(where)
         if clear:
+            legs = " and ".join(
+                f"{direction} legs {' and '.join(wheres)}" for direction, wheres in clear.items()
+            )
             return (
-                f"The trial is associated with {' and '.join(clear)}: a difference unlikely "
-                "to be chance alone, though not proof that the tip caused it."
+                f"The trial is associated with {legs}: a difference unlikely to be chance "
+                "alone, though not proof that the tip caused it."
             )
         if all(c.verdict is Verdict.TOO_LITTLE for _, c in sides):
             return "Too little data yet to say whether anything changed with the trial."

@@ -159,9 +159,13 @@ def trial_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def trial_stop(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST ends the trial today."""
+    """GET asks for confirmation; POST ends the trial today. A trial already over has nothing
+    to stop: both go back to its page."""
     trial = get_object_or_404(Trial.objects.for_user(request.user), pk=pk)
     today = member_today(request.user)
+    if not trial.is_running(today):
+        messages.info(request, f"Your trial of “{trial.tip.title}” is already over.")
+        return redirect(trial)
     if request.method == "POST":
         trial.stop(today)
         messages.success(

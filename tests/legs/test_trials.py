@@ -180,7 +180,21 @@ def test_the_displayed_numbers_have_one_decimal_and_a_sign():
     assert comparison.mean_before_text == "6.2"
     assert comparison.mean_during_text == "4.8"
     assert comparison.difference_text == "-1.4"
-    assert comparison.p_value_text
+    assert comparison.p_value_text.startswith("p = 0.0")
+    drop = trials.compare([7] * 10, [2] * 10, entries="run", seed=1)
+    assert drop.p_value_text == "p < 0.001"
+    assert trials.compare([1], [2], entries="run", seed=1).p_value_text == ""
+
+
+def test_lighter_both_ways_is_said_once():
+    checkins = [checkin(day, leg_heaviness=6) for day in days(BEFORE)]
+    checkins += [checkin(day, leg_heaviness=2) for day in days(SPAN)]
+    runs = [run(day, leg_heaviness=7) for day in days(BEFORE)]
+    runs += [run(day, leg_heaviness=3) for day in days(SPAN)]
+    result = trials.result(Habit.WARM_UP, span=SPAN, runs=runs, checkins=checkins, seed=1)
+    assert result.headline.startswith(
+        "The trial is associated with lighter legs on waking and during runs: "
+    )
 
 
 # Doing it, tip by tip.

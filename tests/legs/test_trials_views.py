@@ -356,6 +356,18 @@ def test_stopping_asks_first_then_ends_the_trial_today(member_client, member, tr
     assert "stopped after 8 days" in page
 
 
+def test_a_trial_already_over_has_nothing_to_stop(member_client, member, warm_up):
+    today = member_today(member)
+    over = TrialFactory(user=member, tip=warm_up, start=today - timedelta(days=20), length_days=7)
+    for method in (member_client.get, member_client.post):
+        response = method(reverse("trial_stop", args=[over.pk]))
+        assert response["Location"] == over.get_absolute_url()
+    over.refresh_from_db()
+    assert over.stopped_on is None
+    page = member_client.get(over.get_absolute_url()).content.decode()
+    assert "Your trial of “Warm up for ten minutes” is already over." in page
+
+
 def test_deleting_asks_first_then_deletes(member_client, member, trial):
     assert member_client.get(reverse("trial_delete", args=[trial.pk])).status_code == 200
     assert Trial.objects.filter(pk=trial.pk).exists()
