@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -138,8 +138,27 @@ class Adherence:
     text: str  # "you warmed up for 10 minutes or more on 9 of 11 runs"
 
 
-def _share(done: int, out_of: int, noun: str, plural_noun: str = "") -> str:
-    return f"{done} of {formats.plural(out_of, noun, plural_noun)}"
+# Run habits: what a run must show, and how the count reads ("... on 9 of 11 runs").
+_RUN_HABITS: dict[Habit, tuple[Callable[[RunLike], bool], str]] = {
+    Habit.WARM_UP: (
+        lambda run: run.warm_up_minutes >= WARM_UP_MINUTES,
+        f"you warmed up for {WARM_UP_MINUTES} minutes or more on",
+    ),
+    Habit.COOL_DOWN: (
+        lambda run: run.cool_down_minutes >= COOL_DOWN_MINUTES or run.stretched_after,
+        "you cooled down or stretched after",
+    ),
+    Habit.WATER: (lambda run: bool(run.water_ml), "you took water on"),
+}
+
+
+def _counted(
+    done: int, out_of: int, phrase: str, noun: str, *, none_yet: str = "", after: str = ""
+) -> Adherence:
+    """ "you took water on 5 of 8 runs", or ``none_yet`` with nothing to count."""
+    if not out_of:
+        return Adherence(0, 0, none_yet)
+    return Adherence(done, out_of, f"{phrase} {done} of {formats.plural(out_of, noun)}{after}")
 
 
 def adherence(
@@ -155,33 +174,25 @@ def adherence(
     during = [run for run in runs if run.date in span]
     nights = [checkin for checkin in checkins if checkin.date in span]
     habit = Habit(habit)
-    if habit is Habit.WARM_UP:
-        done = sum(run.warm_up_minutes >= WARM_UP_MINUTES for run in during)
-        text = f"you warmed up for {WARM_UP_MINUTES} minutes or more on "
-        return Adherence(done, len(during), text + _share(done, len(during), "run"))
-    if habit is Habit.COOL_DOWN:
-        done = sum(
-            run.cool_down_minutes >= COOL_DOWN_MINUTES or run.stretched_after for run in during
-        )
-        text = "you cooled down or stretched after " + _share(done, len(during), "run")
-        return Adherence(done, len(during), text)
-    if habit is Habit.WATER:
-        done = sum(bool(run.water_ml) for run in during)
-        return Adherence(done, len(during), "you took water on " + _share(done, len(during), "run"))
+    if habit in _RUN_HABITS:
+        kept, phrase = _RUN_HABITS[habit]
+        done = sum(kept(run) for run in during)
+        none_yet = "no runs logged in the trial yet"
+        return _counted(done, len(during), phrase, "run", none_yet=none_yet)
     if habit is Habit.SLEEP:
         done = sum(float(checkin.sleep_hours) >= SLEEP_TARGET_HOURS for checkin in nights)
-        text = f"you slept {SLEEP_TARGET_HOURS} hours or more on "
-        return Adherence(done, len(nights), text + _share(done, len(nights), "night") + " logged")
+        phrase = f"you slept {SLEEP_TARGET_HOURS} hours or more on"
+        none_yet = "no check-ins in the trial yet"
+        return _counted(done, len(nights), phrase, "night", none_yet=none_yet, after=" logged")
     if habit is Habit.REST:
         done = sum(_kept_rest(day, runs, checkins) for day in _days(span))
-        text = (
+        phrase = (
             "you had a rest day in the last 7 days and kept your 7-day distance within 10 % "
-            "of the 7 before on "
+            "of the 7 before on"
         )
-        return Adherence(done, span.days, text + _share(done, span.days, "day"))
+        return _counted(done, span.days, phrase, "day")
     done = sum(checkin.tip_done for checkin in nights)
-    text = "you ticked “done today” on " + _share(done, span.days, "day")
-    return Adherence(done, span.days, text)
+    return _counted(done, span.days, "you ticked “done today” on", "day")
 
 
 def _days(span: Span) -> list[date]:

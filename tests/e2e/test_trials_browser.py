@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from legs.models import Trial
-from tests.factories import PASSWORD, TipFactory, UserFactory
+from tests.e2e.test_diary_browser import log_in
+from tests.factories import TipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, member) -> None:
-    page.goto("/accounts/login/?next=/diary/")
-    page.locator("#id_username").fill(member.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your diary", level=1)).to_be_visible()
 
 
 def test_a_trial_starts_in_place_from_a_tip_page(page):

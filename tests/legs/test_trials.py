@@ -251,6 +251,12 @@ def test_water_with_one_run_says_run_not_runs():
     )
 
 
+def test_nothing_logged_yet_is_said_plainly():
+    assert adherence(Habit.WARM_UP).text == "no runs logged in the trial yet"
+    assert adherence(Habit.SLEEP).text == "no check-ins in the trial yet"
+    assert (adherence(Habit.SLEEP).done, adherence(Habit.SLEEP).out_of) == (0, 0)
+
+
 def test_tick_counts_days_ticked_done_out_of_every_day_so_far():
     span = Span(START, START + timedelta(4))
     checkins = [checkin(START, tip_done=True), checkin(START + timedelta(2), tip_done=True)]

@@ -11,9 +11,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -27,6 +26,7 @@ from tests.factories import (
     TrialFactory,
     UserFactory,
 )
+from tests.legs.test_diary_views import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -475,13 +475,6 @@ def fill(member, *, days: int, trials: int) -> Trial:
     for n in range(trials):
         TrialFactory(user=member, start=today - timedelta(days=20 * n + 3), length_days=14)
     return Trial.objects.filter(user=member).order_by("-start").first()
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 # N+1 guard: session, user, then the page's own: the list counts and reads a page of trials,
