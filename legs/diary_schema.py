@@ -109,6 +109,7 @@ CHECKIN_SCHEMA = EntrySchema(
         Field("fatigue", Kind.INTEGER),
         Field("stress", Kind.INTEGER),
         Field("rest_day", Kind.BOOLEAN),
+        Field("tip_done", Kind.BOOLEAN),
         Field("recovery_actions", Kind.CHOICES),
         Field("iron_rich_meals", Kind.INTEGER),
         Field("notes", Kind.TEXT),

@@ -24,7 +24,11 @@ from legs.models import (
     Comment,
     Run,
     SavedTip,
+    Trial,
 )
+from legs.models.diary import member_today
+from legs.models.trials import trial_reports
+from legs.trials import Comparison
 
 
 def runs_json(user: User) -> list[dict[str, Any]]:
@@ -112,6 +116,47 @@ def checklist_runs_json(user: User) -> list[dict[str, Any]]:
     ]
 
 
+TRIAL_SIDES = ("waking", "runs")  # heaviness on waking (check-ins), during runs
+
+
+def _rounded(value: float | None, places: int = 2) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _comparison_json(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "before": list(comparison.before),
+        "during": list(comparison.during),
+        "before_mean": _rounded(comparison.mean_before),
+        "during_mean": _rounded(comparison.mean_during),
+        "difference": _rounded(comparison.difference),
+        "p_value": _rounded(comparison.p_value, 4),
+        "verdict": comparison.verdict.value,
+    }
+
+
+def trials_json(user: User) -> list[dict[str, Any]]:
+    """Each trial of a tip, oldest first, with its result as of today: the heaviness values
+    before and during it on waking and in runs, and how often the tip was done."""
+    trials = list(Trial.objects.for_user(user).order_by("start", "pk"))
+    return [
+        {
+            "tip": report.trial.tip.slug,
+            "title": report.trial.tip.title,
+            "start": report.trial.start.isoformat(),
+            "length_days": report.trial.length_days,
+            "last_day": report.trial.last_day.isoformat(),
+            "stopped_on": report.trial.stopped_on.isoformat() if report.trial.stopped_on else None,
+            "done": report.result.adherence.done,
+            "out_of": report.result.adherence.out_of,
+            "adherence": report.result.adherence.text,
+            "waking": _comparison_json(report.result.waking),
+            "runs": _comparison_json(report.result.running),
+        }
+        for report in trial_reports(user, member_today(user), trials)
+    ]
+
+
 # One line per section: its key in the download and the function that fills it.
 SECTIONS: dict[str, Callable[[User], Any]] = {
     "runs": runs_json,
@@ -119,4 +164,5 @@ SECTIONS: dict[str, Callable[[User], Any]] = {
     "saved_tips": saved_tips_json,
     "comments": comments_json,
     "checklist_runs": checklist_runs_json,
+    "trials": trials_json,
 }

@@ -37,6 +37,7 @@ from legs.models import (
     Run,
     Status,
     Tip,
+    Trial,
     TroubleshooterAnswer,
 )
 from legs.models.comments import MODERATOR_PERMISSIONS, MODERATORS_GROUP, count_links
@@ -311,6 +312,40 @@ def diary_import(*, user: User, runs: list[Run], checkins: list[CheckIn]) -> Dia
         checkins_added=len(new_checkins),
         checkins_updated=len(changed),
     )
+
+
+# --- trying a tip
+
+
+class TrialRunning(Refused):
+    """The member is already trying this tip: one trial of a tip at a time."""
+
+
+@transaction.atomic
+def trial_start(*, trial: Trial) -> Trial:
+    """Save a new trial (its owner, tip, start day and length already set).
+
+    Refused while a trial of the same tip runs for the member, so each result rests on days of
+    one trial; the member's trials of that tip are locked while checking, and the database's
+    one-start-a-day constraint catches a double click.
+    """
+    mine = Trial.objects.filter(user=trial.user, tip=trial.tip).select_for_update()
+    running = mine.running(trial.start).first()
+    if running is not None:
+        raise TrialRunning(
+            f"You are already trying “{trial.tip.title}”: day "
+            f"{running.day_number(trial.start)} of {running.length_days}. Stop that trial "
+            "first to start it again."
+        )
+    try:
+        with transaction.atomic():  # a savepoint: the clash is an answer, not a failure
+            trial.save()
+    except IntegrityError:
+        raise TrialRunning(
+            f"You started a trial of “{trial.tip.title}” today already. Delete it to start "
+            "again today, or start again tomorrow."
+        ) from None
+    return trial
 
 
 # --- comments

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checklists, comments, diary, tips
+from .views import checklists, comments, diary, tips, trials
 
 urlpatterns = [
     path("", tips.home, name="home"),
@@ -49,6 +49,13 @@ urlpatterns = [
     path("diary/checkins/<int:pk>/delete/", diary.checkin_delete, name="checkin_delete"),
     path("diary/export/", diary.diary_export, name="diary_export"),
     path("diary/import/", diary.diary_import, name="diary_import"),
+    # --- trying a tip
+    path("diary/experiments/", trials.trial_list, name="trial_list"),
+    path("diary/experiments/new/", trials.trial_start, name="trial_start"),
+    path("diary/experiments/export/", trials.trial_export, name="trial_export"),
+    path("diary/experiments/<int:pk>/", trials.trial_detail, name="trial_detail"),
+    path("diary/experiments/<int:pk>/stop/", trials.trial_stop, name="trial_stop"),
+    path("diary/experiments/<int:pk>/delete/", trials.trial_delete, name="trial_delete"),
     # --- comments
     path("tips/<slug:slug>/comments/", comments.comment_post, name="comment_post"),
     path("tips/<slug:slug>/comments/check/", comments.comment_check, name="comment_check"),

@@ -25,6 +25,7 @@ from legs.models import (
     Source,
     Status,
     Tip,
+    Trial,
     TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
@@ -236,6 +237,18 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     rest_day = False
     recovery_actions = factory.LazyFunction(list)
     iron_rich_meals = 1
+
+
+class TrialFactory(factory.django.DjangoModelFactory):
+    """A 14-day trial that started a week ago (day 8 today)."""
+
+    class Meta:
+        model = Trial
+
+    user = factory.SubFactory(UserFactory)
+    tip = factory.SubFactory(TipFactory)
+    start = factory.LazyAttribute(lambda o: member_today(o.user) - datetime.timedelta(days=7))
+    length_days = 14
 
 
 # --- comments

@@ -70,6 +70,7 @@ class TipAdmin(SafeChangeListMixin, admin.ModelAdmin):
             {"fields": ["disagreement", "red_flag"]},
         ),
         ("Links", {"fields": ["causes", "related"]}),
+        ("Try a tip", {"fields": ["trial_habit"]}),
     ]
 
 

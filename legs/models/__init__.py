@@ -13,6 +13,7 @@ from .checklists import (
 from .comments import CannedReply, Comment, CommentReport, DisallowedWord, Status
 from .diary import CheckIn, Run
 from .tips import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip
+from .trials import Trial, TrialLength
 
 __all__ = [
     "CannedReply",
@@ -38,6 +39,8 @@ __all__ = [
     "StepKind",
     "Tip",
     "Triage",
+    "Trial",
+    "TrialLength",
     "TroubleshooterAnswer",
     "TroubleshooterQuestion",
 ]

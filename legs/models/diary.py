@@ -316,6 +316,11 @@ class CheckIn(DiaryEntry):
     fatigue = models.PositiveSmallIntegerField(choices=Hooper.choices)
     stress = models.PositiveSmallIntegerField(choices=Hooper.choices)
     rest_day = models.BooleanField("rest day", default=False)
+    tip_done = models.BooleanField(
+        "done today: the tip I am trying",
+        default=False,
+        help_text="For a tip whose doing the diary cannot see in your runs and check-ins.",
+    )
     recovery_actions = models.JSONField(
         default=list, blank=True, help_text="Values of RecoveryAction, in the order listed there."
     )

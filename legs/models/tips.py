@@ -13,6 +13,8 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 
+from legs.trials import Habit
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -159,6 +161,13 @@ class Tip(models.Model):
     last_reviewed = models.DateField()
     order = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField(default=True)
+    trial_habit = models.CharField(
+        "what trying it means",
+        max_length=12,
+        choices=[(habit.value, habit.label) for habit in Habit],
+        default=Habit.TICK.value,
+        help_text="What the diary counts as doing this tip while a member tries it.",
+    )
     # Title, summary and body folded for search (see fold_for_search), so the database only
     # compares plain text. Kept current by save() and, for fixtures, by fold_fixture_rows;
     # queryset.update() and bulk_create() bypass both, so tips are written through save().

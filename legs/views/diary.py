@@ -29,6 +29,7 @@ from legs.forms.diary import CheckInForm, ImportForm, QuickRunForm, RunForm
 from legs.insights import acwr, build_insights, running_streak
 from legs.models import CheckIn, ChecklistRun, Run, Tip
 from legs.models.diary import member_today, member_zone
+from legs.views import trials
 
 PAGE_SIZE = 20
 RECENT = 5
@@ -94,6 +95,7 @@ def _dashboard_context(user: User, today: date, form: QuickRunForm) -> dict[str,
         "recent_runs": recent_runs,
         "recent_checkins": recent_checkins,
         "recent_checklist_runs": recent_checklist_runs,
+        "trials_box": trials.dashboard_box(user, today, tip_titles),
     }
 
 

@@ -20,6 +20,7 @@ from legs.models import Cause, Fact, Phase, Question, SavedTip, Tip
 from legs.models.comments import with_comment_counts
 from legs.models.tips import group_by_phase
 from legs.views.comments import thread_context
+from legs.views.trials import try_box
 
 
 @require_GET
@@ -78,6 +79,7 @@ def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "facts": Fact.objects.select_related("source").for_tip(tip),
         "is_saved": tip.is_saved_by(request.user),
         "back_to": request.get_full_path(),
+        "try_box": try_box(request.user, tip),
     } | thread_context(request, tip)
     return render(request, "legs/tips/detail.html", context)
 

@@ -27,6 +27,7 @@ from tests.factories import (
     CommentFactory,
     ModeratorFactory,
     RunFactory,
+    TrialFactory,
     UserFactory,
 )
 
@@ -195,6 +196,8 @@ MEMBER_PAGES = [
     "/diary/checkins/",
     "/diary/checkins/new/",
     "/diary/import/",
+    "/diary/experiments/",
+    "/diary/experiments/new/",
     "/accounts/profile/",
     "/accounts/password_change/",
     "/accounts/delete/",
@@ -243,6 +246,29 @@ def test_run_edit_form_with_errors_has_no_serious_axe_violation(page, live_serve
     page.get_by_label("Distance (km)").fill("0")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_trials_and_their_results_have_no_serious_axe_violation(page, live_server, member):
+    """A finished trial's result, a running one on the list, the dashboard and the tip page
+    with their try boxes, and a refused start shown in place."""
+    fill_diary(member)
+    today = member_today(member)
+    finished = TrialFactory(
+        user=member, tip=Tip.objects.get(slug=TIP), start=today - timedelta(days=20), length_days=14
+    )
+    running = TrialFactory(user=member, tip=Tip.objects.get(slug="warm-up-for-ten-minutes"))
+    log_in(page, live_server, member)
+    for url in (finished.get_absolute_url(), "/diary/experiments/", "/diary/", f"/tips/{TIP}/"):
+        page.goto(url)
+        assert_accessible(page)
+    page.goto(f"/diary/experiments/{running.pk}/stop/")
+    assert_accessible(page)
+    page.goto("/tips/warm-up-for-ten-minutes/")
+    expect(page.get_by_text("You are trying this tip")).to_be_visible()
+    page.goto("/diary/experiments/new/?tip=warm-up-for-ten-minutes")
+    page.get_by_role("button", name="Start the trial").click()
+    expect(page.get_by_role("alert")).to_contain_text("You are already trying")
     assert_accessible(page)
 
 

@@ -73,6 +73,7 @@ def varied_diary(member) -> None:
         date=today,
         sleep_hours=Decimal("6.25"),
         rest_day=True,
+        tip_done=True,
         recovery_actions=["stretching", "compression_socks"],
         iron_rich_meals=2,
         notes="-tired but fine\r\nsecond line",
@@ -153,14 +154,14 @@ def test_a_bad_row_in_our_csv_imports_nothing_and_lists_the_rows(member_client, 
     content = "\n".join(
         [
             ",".join(diary_io.COLUMNS),
-            f"run,{today - timedelta(days=2)},km,5,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,ok",
-            f"run,{yesterday},km,0,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,zero",
-            f"checkin,{today},,,,,,,,3,,,,,,,7,2,2,2,no,,1,fine",
-            f"checkin,{today},,,,,,,,3,,,,,,,7,2,2,2,no,,1,same day twice",
-            f"checkin,{yesterday},,,,,,,,3,,,,,,,7.5,2,2,9,no,,1,stress too high",
-            f"run,{today},parsecs,5,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,",
-            f"walk,{today},,,,,,,,,,,,,,,,,,,,,,",
-            f"run,{today + timedelta(days=1)},km,5,30:00,,easy,road,4,3,10,5,maybe,,,,,,,,,,,",
+            f"run,{today - timedelta(days=2)},km,5,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,,ok",
+            f"run,{yesterday},km,0,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,,zero",
+            f"checkin,{today},,,,,,,,3,,,,,,,7,2,2,2,no,,,1,fine",
+            f"checkin,{today},,,,,,,,3,,,,,,,7,2,2,2,no,,,1,same day twice",
+            f"checkin,{yesterday},,,,,,,,3,,,,,,,7.5,2,2,9,no,,,1,stress too high",
+            f"run,{today},parsecs,5,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,,",
+            f"walk,{today},,,,,,,,,,,,,,,,,,,,,,,",
+            f"run,{today + timedelta(days=1)},km,5,30:00,,easy,road,4,3,10,5,maybe,,,,,,,,,,,,",
         ]
     )
     response = upload(member_client, content.encode())
@@ -185,7 +186,7 @@ def test_a_bad_row_in_our_csv_imports_nothing_and_lists_the_rows(member_client, 
 def test_a_checkin_row_for_a_day_already_logged_updates_that_day(member_client, member):
     today = member_today(member)
     CheckInFactory(user=member, date=today, sleep_hours=Decimal("5.00"))
-    content = ",".join(diary_io.COLUMNS) + "\n" + f"checkin,{today},,,,,,,,3,,,,,,,8,2,2,2,no,,1,"
+    content = ",".join(diary_io.COLUMNS) + "\n" + f"checkin,{today},,,,,,,,3,,,,,,,8,2,2,2,no,,,1,"
     assert upload(member_client, content.encode()).status_code == 302
     assert CheckIn.objects.get(user=member).sleep_hours == Decimal("8.00")
 

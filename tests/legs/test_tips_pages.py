@@ -196,7 +196,7 @@ def test_script_in_catalogue_text_is_escaped_everywhere(client, db):
 # N+1 guard: a tip page runs the same queries whatever the size of the catalogue.
 # tip + source, causes, related tips, facts, comment threads, their replies
 DETAIL_QUERIES_VISITOR = 6
-DETAIL_QUERIES_MEMBER = 9  # + session, user, saved?
+DETAIL_QUERIES_MEMBER = 10  # + session, user, saved?, the tips they are trying
 
 
 @pytest.mark.parametrize("size", [16, 500])

@@ -11,6 +11,7 @@ from tests.factories import (
     ChecklistRunFactory,
     ModeratorFactory,
     RunFactory,
+    TrialFactory,
     UserFactory,
 )
 from tests.support import load_content
@@ -37,6 +38,7 @@ def build_world() -> SimpleNamespace:
         checklist_run=ChecklistRunFactory(user=owner, checklist=checklist),
         run=RunFactory(user=owner),
         checkin=CheckInFactory(user=owner),
+        trial=TrialFactory(user=owner, tip=tip),
         comment=Comment.objects.create(
             tip=tip, name="Reader", email="reader@example.com", body="Why?", status=Status.APPROVED
         ),

@@ -29,8 +29,11 @@ from legs.models import (
     Comment,
     Run,
     SavedTip,
+    Tip,
+    Trial,
 )
 from legs.models.diary import RecoveryAction, RunKind, Surface, member_today
+from legs.trials import LENGTHS
 from tests.factories import ChecklistRunFactory, RunFactory
 from tests.legs.comments_support import served_token
 from tests.security.fuzzing import (
@@ -479,6 +482,47 @@ def test_linking_a_checklist_run_survives_any_input_and_never_takes_anothers_run
         assert linked in (None, world.run.pk)
 
 
+# --- trying a tip
+
+TRIED, UNTRIED = "TRIED", "UNTRIED"  # the tip the owner is trying, and one they are not
+
+
+def assert_trials_sound(world) -> None:
+    """Every trial of the member is valid, started today or before, and no tip runs twice."""
+    today = member_today(world.owner)
+    running = list(Trial.objects.filter(user=world.owner).running(today))
+    for trial in Trial.objects.filter(user=world.owner):
+        trial.full_clean()
+        assert trial.length_days in LENGTHS
+        assert trial.start <= today
+    assert len({trial.tip_id for trial in running}) == len(running)
+
+
+@fuzz
+@given(
+    data=form(
+        tip=field(TRIED, UNTRIED, st.text(max_size=60)),
+        length_days=field(*(str(days) for days in LENGTHS)),
+    ),
+    htmx=st.booleans(),
+)
+def test_starting_a_trial_survives_any_input_and_never_runs_a_tip_twice(world, data, htmx):
+    client = logged_in(world, "owner")
+    untried = Tip.objects.published().exclude(pk=world.tip.pk).first()
+    with isolated():
+        before = Trial.objects.count()
+        data = fill(data, world, TRIED=world.tip.slug, UNTRIED=untried.slug)
+        response = post_form(client, reverse("trial_start"), data, headers=HTMX if htmx else {})
+        assert_not_a_server_error(response)
+        created = Trial.objects.count() - before
+        assert created in (0, 1)
+        if not htmx:
+            assert (created == 1) == (response.status_code == 302)
+        if created:
+            assert Trial.objects.latest("pk").tip_id == untried.pk
+        assert_trials_sound(world)
+
+
 # --- the catalogue
 
 
@@ -525,6 +569,9 @@ ADDRESS_IDS = [
     ("checkin_delete", "post"),
     ("checklist_run_detail", "get"),
     ("checklist_run_link", "post"),
+    ("trial_detail", "get"),
+    ("trial_stop", "post"),
+    ("trial_delete", "post"),
 ]
 
 
@@ -548,7 +595,15 @@ def test_ids_tokens_and_queries_in_addresses_never_fail(world, number, token, qu
         ):
             assert_not_a_server_error(client.get(address))
             assert_not_a_server_error(client.post(address))
-        for page in ("run_create", "run_list", "checkin_list", "checklist_run_list", "diary"):
+        for page in (
+            "run_create",
+            "run_list",
+            "checkin_list",
+            "checklist_run_list",
+            "diary",
+            "trial_list",
+            "trial_start",
+        ):
             assert_not_a_server_error(client.get(f"{reverse(page)}?{query_string(query)}"))
         troubleshooter = world.troubleshooter.get_absolute_url()
         assert_not_a_server_error(client.get(f"{troubleshooter}?{query_string(query)}"))

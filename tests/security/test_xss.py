@@ -284,6 +284,16 @@ def searched(parameter: str):
     return write
 
 
+def write_trial_start(browsers: Browsers, world, payload: str) -> dict[str, Any]:
+    """A refused trial (no such tip, no such length) does not show the values back at all."""
+    data = {"tip": payload, "length_days": payload}
+    for headers in ({}, HTMX):
+        answer = browsers["owner"].post(reverse("trial_start"), data, headers=headers)
+        assert answer.status_code == 200
+        assert_escaped(answer.content.decode(), payload, shows=False, where="trial_start")
+    return {}
+
+
 def nothing(browsers: Browsers, world, payload: str) -> dict[str, Any]:
     return {}
 
@@ -447,6 +457,16 @@ FIELDS: dict[str, Field] = {
             password1="stride-cadence-42-hills",
             password2="stride-cadence-42-hills",
         )
+    ),
+    "trial: tip and length refused": Field(
+        write_trial_start,
+        pages=(
+            Page(
+                "owner",
+                lambda world, made: f"{reverse('trial_start')}?tip={quote(made['payload'])}",
+                shows=False,
+            ),
+        ),
     ),
     "password reset: email shown back": Field(echoed("password_reset", "visitor", email="PAYLOAD")),
     "comment: email shown back": Field(echoed("comment_post", "visitor", email="PAYLOAD")),

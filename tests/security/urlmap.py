@@ -92,6 +92,19 @@ EXPECTED: dict[str, Route] = {
     ),
     "diary_export": Route(members_only()),
     "diary_import": Route(members_only(), post=True),
+    # trying a tip: another member's trial is a 404
+    "trial_list": Route(members_only()),
+    "trial_start": Route(members_only(), post=True),
+    "trial_export": Route(members_only()),
+    "trial_detail": Route(
+        members_only(owner=200, other=404), kwargs=lambda world: {"pk": world.trial.pk}
+    ),
+    "trial_stop": Route(
+        members_only(owner=200, other=404), kwargs=lambda world: {"pk": world.trial.pk}, post=True
+    ),
+    "trial_delete": Route(
+        members_only(owner=200, other=404), kwargs=lambda world: {"pk": world.trial.pk}, post=True
+    ),
     # checklists
     "checklist_list": Route(everyone(200)),
     "checklist_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.checklist.slug}),
