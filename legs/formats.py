@@ -36,6 +36,11 @@ def day(value: date, *, weekday: bool = True, year: bool = True) -> str:
     return f"{text} {value:%Y}" if year else text
 
 
+def month(value: date, *, short: bool = False) -> str:
+    """A month as pages name it, "March 2025", or on a chart's axis "Mar 2025"."""
+    return f"{value:%b %Y}" if short else f"{value:%B %Y}"
+
+
 # Counts and numbers.
 
 
@@ -50,6 +55,11 @@ def plain_number(value: Decimal | float | None) -> str:
     if value is None:
         return ""
     return format(Decimal(str(value)).normalize(), "f")
+
+
+def score(value: float | None, *, places: int = 1) -> str:
+    """A mean on a 0-10 scale, "4.3/10"; None (nothing rated) -> ""."""
+    return "" if value is None else f"{value:.{places}f}/10"
 
 
 # Distances.

@@ -38,7 +38,7 @@ def test_quick_add_updates_the_weekly_chart_and_insights_without_a_page_load(pag
     form.get_by_role("button", name="Add run").click()
 
     expect(page.locator("#messages")).to_contain_text("Run added: 12.00 km")
-    expect(weekly).to_contain_text("This week so far: 12.0 km, average heaviness 6.0 out of 10")
+    expect(weekly).to_contain_text("This week so far: 12.0 km, heaviness 6.0 out of 10 during runs")
     jump = page.locator('[data-insight="long_run_jump"]')
     expect(jump).to_contain_text("Your 12.0 km run")
     expect(jump.get_by_role("link")).to_have_attribute("href", "/tips/adjust-your-route/")
