@@ -567,7 +567,8 @@ def rule_heaviness_trend(*, runs: Runs, checkins: CheckIns, today: date) -> Insi
         f"{heavy_now:.1f}/10 on average over the last 7 days, against {heavy_before:.1f}/10 "
         "the week before"
     )
-    basis = f"Based on {len(now) + len(before)} days with entries over the last 14 days."
+    days = formats.plural(len(now) + len(before), "day")
+    basis = f"Based on {days} with entries over the last 14 days."
     if _at_least(difference, HEAVINESS_DIFFERENCE):
         load_rose = load_now > 0 and (load_change is None or _exceeds(load_change, LOAD_RISE))
         if load_rose:

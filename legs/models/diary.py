@@ -1,9 +1,9 @@
 """The private run-and-recovery diary: runs and daily check-ins, each owned by one member.
 
-Distances are stored in kilometres and converted to the member's unit (km or mi) only at the
-edges: forms, templates, CSV. Durations are whole seconds. "Today" is the member's own date in
-their time zone (`member_today`), so a run logged late in the evening in Sydney is not "in the
-future" for a server in London.
+Distances are stored in kilometres (exactly as typed, see ``Run.distance_km``) and converted to
+the member's unit (km or mi) only at the edges: forms, templates, CSV. Durations are whole
+seconds. "Today" is the member's own date in their time zone (`member_today`), so a run logged
+late in the evening in Sydney is not "in the future" for a server in London.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 from django.utils import timezone
 
 from accounts.models import User
-from legs.formats import km_to
+from legs.formats import distance, km_to
 from legs.insights import WINDOW_DAYS, CheckInLike, RunLike
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -253,7 +253,9 @@ class Run(DiaryEntry):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
     )
     date = models.DateField()
-    distance_km = models.DecimalField(max_digits=7, decimal_places=3)
+    # Nine decimals keep any distance typed with up to three, in km or miles, exactly
+    # (formats.STORED_KM), so the CSV writes back what was typed.
+    distance_km = models.DecimalField(max_digits=12, decimal_places=9)
     duration = models.DurationField(help_text="Whole seconds.")
     kind = models.CharField(max_length=10, choices=RunKind.choices, default=RunKind.EASY)
     surface = models.CharField(max_length=10, choices=Surface.choices, default=Surface.ROAD)
@@ -320,7 +322,8 @@ class Run(DiaryEntry):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y}: {self.distance_km} km {self.get_kind_display().lower()}"
+        kind = self.get_kind_display().lower()
+        return f"{self.date:%d %b %Y}: {distance(self.distance_km, 'km')} {kind}"
 
     def pace_seconds(self, unit: str) -> float | None:
         """Seconds per kilometre or per mile."""

@@ -459,8 +459,12 @@ def _import_summary(result: services.DiaryImportResult, parsed: diary_io.ParsedI
         parts.append(f"{formats.plural(result.checkins_updated, 'existing check-in')} updated.")
     if parsed.skipped:
         kinds = ", ".join(f"{name}: {count}" for name, count in sorted(parsed.skipped.items()))
-        total = formats.plural(sum(parsed.skipped.values()), "activity", "activities")
-        parts.append(f"Skipped {total} that are not runs ({kinds}).")
+        total = formats.plural(
+            sum(parsed.skipped.values()),
+            "activity that is not a run",
+            "activities that are not runs",
+        )
+        parts.append(f"Skipped {total} ({kinds}).")
     return " ".join(parts)
 
 

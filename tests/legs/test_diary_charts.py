@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -187,7 +188,7 @@ def test_the_workload_ratio_is_daily_over_twelve_weeks_and_weekly_beyond() -> No
     assert (len(daily), daily[-1], daily[0]) == (84, TODAY, TODAY - timedelta(days=83))
     weekly = charts.ratio_days(charts.SPANS["1y"], TODAY, None)
     assert len(weekly) == 52
-    assert {later - earlier for earlier, later in zip(weekly, weekly[1:])} == {timedelta(7)}
+    assert {later - earlier for earlier, later in itertools.pairwise(weekly)} == {timedelta(7)}
     chart = charts.ratio_chart([RatioPoint(day, 1.0) for day in weekly], "last year")
     assert chart.title == "Workload ratio, last year"
     assert "at the end of each week" in chart.description
