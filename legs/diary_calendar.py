@@ -75,9 +75,10 @@ def choose_month(asked: str | None, today: date) -> MonthChoice:
             this_month,
             f"“{asked[:20]}” is not a month: use the form 2025-03. Showing this month instead.",
         )
-    first = date(int(match.group(1)), int(match.group(2)), 1)
-    if first < EARLIEST_MONTH:
+    year, month = int(match.group(1)), int(match.group(2))
+    if year < EARLIEST_MONTH.year:
         return MonthChoice(this_month, "The diary starts in 1900. Showing this month instead.")
+    first = date(year, month, 1)
     if first > this_month:
         return MonthChoice(
             this_month, "That month has not started yet. Showing this month instead."
