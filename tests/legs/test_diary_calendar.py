@@ -1,5 +1,6 @@
 """The month calendar, the totals page and the dashboard's chart spans: who sees what, the
-numbers they show, HTMX fragments, and query counts that do not grow with the diary."""
+numbers they show and HTMX fragments (their query counts are with the diary's others in
+test_diary_views.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from legs import diary_calendar
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
 from tests.factories import CheckInFactory, RunFactory, UserFactory
-from tests.legs.test_diary_views import fill_diary
+from tests.legs.test_diary_views import fill_diary, quick_run
 
 pytestmark = pytest.mark.django_db
 
@@ -334,54 +333,8 @@ def test_span_links_swap_only_the_charts_region_by_htmx(member_client, member):
 
 def test_an_htmx_quick_add_keeps_the_span_of_the_page_it_came_from(member_client, member):
     RunFactory(user=member)
-    data = {
-        "date": member_today(member).isoformat(),
-        "distance_km": "8",
-        "duration": "45:00",
-        "kind": "easy",
-        "rpe": "4",
-        "leg_heaviness": "3",
-        "warm_up_minutes": "10",
-        "cool_down_minutes": "5",
-    }
     current = f"http://testserver{reverse('diary')}?span=1y"
     response = member_client.post(
-        reverse("diary"), data, headers=HTMX | {"HX-Current-URL": current}
+        reverse("diary"), quick_run(member), headers=HTMX | {"HX-Current-URL": current}
     )
     assert "Distance per week and leg heaviness, last year" in response.content.decode()
-
-
-# Query counts: the same for a week of entries and for five years (N+1 guard, and proof that
-# totals are summed in the database rather than read entry by entry).
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-@pytest.mark.parametrize(
-    ("url", "limit"),
-    [
-        # session, member, the weeks' runs, their check-ins, the weekly run totals
-        (reverse("diary_calendar"), 5),
-        # session, member, runs and check-ins summed per week, per month and per year
-        (reverse("diary_totals"), 8),
-        # the dashboard (12 queries) with the whole diary's first run and check-in
-        (f"{reverse('diary')}?span=all", 14),
-        (f"{reverse('diary')}?span=1y", 12),
-    ],
-)
-def test_query_count_is_the_same_for_a_week_and_five_years_of_entries(
-    client, django_assert_max_num_queries, url, limit
-):
-    small, large = UserFactory(), UserFactory()
-    fill_diary(small, 7)
-    fill_diary(large, 5 * 365 + 1)
-    counts = []
-    for member in (small, large):
-        client.force_login(member)
-        with django_assert_max_num_queries(limit):
-            counts.append(count_queries(client, url))
-    assert counts[0] == counts[1]

@@ -19,6 +19,7 @@ from legs.diary_schema import CHECKIN_SCHEMA, RUN_SCHEMA
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
 from tests.factories import CheckInFactory, RunFactory, UserFactory
+from tests.legs.test_diary_forms import good_run
 
 pytestmark = pytest.mark.django_db
 
@@ -152,17 +153,7 @@ def test_a_distance_typed_in_the_run_form_is_exported_as_typed_and_imports_back_
 ):
     member = UserFactory(units=units)
     client.force_login(member)
-    form = {
-        "date": member_today(member).isoformat(),
-        "distance_km": typed,
-        "duration": "30:00",
-        "kind": "easy",
-        "surface": "road",
-        "rpe": "3",
-        "leg_heaviness": "2",
-        "warm_up_minutes": "10",
-        "cool_down_minutes": "5",
-    }
+    form = good_run(member) | {"distance_km": typed}
     assert client.post(reverse("run_create"), form).status_code == 302
     exported = client.get(reverse("diary_export"))
     (row,) = rows_of(exported)
