@@ -339,6 +339,7 @@ def ratio_chart(points: Sequence[RatioPoint], span_title: str = DEFAULT_SPAN.tit
     chart.y_ticks = [Tick(_n(_y(t, top_value)), _label(t)) for t in ticks]
     step = PLOT_WIDTH / max(len(points) - 1, 1)
     daily = (points[-1].day - points[0].day).days == len(points) - 1
+    chart.x_title = "Day" if daily else "Week ending"
     # Daily points are labelled a whole number of weeks apart, weekly ones about 8 times.
     label_every = 7 * math.ceil(len(points) / 56) if daily else math.ceil(len(points) / 8)
     line = []
