@@ -13,10 +13,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from legs import formats
+from legs.diary_calendar import add_months
 from legs.insights import ACWR_SWEET_SPOT, ACWR_WARNING, SLEEP_TARGET_HOURS
 
 WIDTH, HEIGHT = 640, 280
@@ -27,10 +28,67 @@ BASELINE = TOP + PLOT_HEIGHT
 
 
 @dataclass(frozen=True)
-class WeekTotal:
-    start: date  # the Monday
+class PeriodTotal:
+    start: date  # the week's Monday, the month's or the year's first day
     distance: float  # in the member's unit
-    heaviness: float | None  # mean of the week's heaviness entries, 0-10
+    run_heaviness: float | None = None  # mean heaviness during the period's runs, 0-10
+    waking_heaviness: float | None = None  # mean heaviness on waking (check-ins), 0-10
+
+
+@dataclass(frozen=True)
+class Span:
+    """How far back the dashboard's charts look: ``?span=12w``."""
+
+    key: str
+    label: str  # the link's text
+    title: str  # said in each chart's title, "last 6 months"
+    weeks: int | None  # None: the whole diary
+
+
+SPANS = {
+    span.key: span
+    for span in (
+        Span("12w", "12 weeks", "last 12 weeks", 12),
+        Span("6m", "6 months", "last 6 months", 26),
+        Span("1y", "1 year", "last year", 52),
+        Span("all", "Everything", "whole diary", None),
+    )
+}
+DEFAULT_SPAN = SPANS["12w"]
+MAX_BARS = 60  # past this many bars a chart steps up to months, then years
+DAILY_RATIO_WEEKS = 12  # longer spans plot the workload ratio once a week
+
+
+def span_bars(span: Span, today: date, first_day: date | None) -> tuple[str, list[date]]:
+    """The period of a span's bars ("week", "month" or "year") and the first day of each, oldest
+    first, ending with the one holding today. Weeks for up to a year; the whole diary (from
+    `first_day`, its first entry) in months, or years when that would draw over MAX_BARS."""
+    monday = today - timedelta(days=today.weekday())
+    if span.weeks is not None or first_day is None:
+        count = span.weeks or DEFAULT_SPAN.weeks
+        return "week", [monday - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+    months = (today.year - first_day.year) * 12 + today.month - first_day.month + 1
+    if months <= MAX_BARS:
+        return "month", [add_months(today.replace(day=1), -n) for n in range(months - 1, -1, -1)]
+    return "year", [date(year, 1, 1) for year in range(first_day.year, today.year + 1)]
+
+
+def recent_months(today: date, first_month: date) -> list[date]:
+    """The first day of each month from `first_month` (or MAX_BARS months back, whichever is
+    later) to this month."""
+    earliest = add_months(today.replace(day=1), 1 - MAX_BARS)
+    first = max(first_month, earliest)
+    count = (today.year - first.year) * 12 + today.month - first.month + 1
+    return [add_months(first, n) for n in range(count)]
+
+
+def ratio_days(span: Span, today: date, first_day: date | None) -> list[date]:
+    """The days the workload ratio is plotted on: every day over 12 weeks, once a week (ending
+    today) over longer spans, so a line never carries more than a few hundred points."""
+    if span.weeks is not None and span.weeks <= DAILY_RATIO_WEEKS:
+        return [today - timedelta(days=n) for n in range(span.weeks * 7 - 1, -1, -1)]
+    weeks = span.weeks or ((today - (first_day or today)).days // 7 + 1)
+    return [today - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
 @dataclass(frozen=True)
@@ -135,78 +193,135 @@ def _segments(points: Sequence[tuple[float, float] | None]) -> list[str]:
     return paths
 
 
-def weekly_chart(weeks: Sequence[WeekTotal], unit: str) -> Chart:
+# Per kind of bar: how a bar is named in the axis title, in the table and in the description.
+_PERIODS = {
+    "week": ("Week starting (Monday)", "Week starting", "week"),
+    "month": ("Month", "Month", "month"),
+    "year": ("Year", "Year", "year"),
+}
+
+
+def _period_label(start: date, period: str) -> str:
+    if period == "week":
+        return _day(start)
+    return formats.month(start, short=True) if period == "month" else str(start.year)
+
+
+def _heaviness_said(total: PeriodTotal) -> str:
+    runs, waking = total.run_heaviness, total.waking_heaviness
+    if runs is None and waking is None:
+        return ", no heaviness logged"
+    if waking is None:
+        return f", heaviness {runs:.1f} out of 10 during runs"
+    if runs is None:
+        return f", heaviness {waking:.1f} out of 10 on waking"
+    return f", heaviness {runs:.1f} out of 10 during runs and {waking:.1f} on waking"
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def distance_chart(
+    totals: Sequence[PeriodTotal],
+    unit: str,
+    *,
+    period: str = "week",
+    span_title: str = DEFAULT_SPAN.title,
+    key: str = "weekly",
+) -> Chart:
+    """Distance bars per week, month or year, with two heaviness lines: during runs and on
+    waking (check-ins), kept apart because they measure different moments."""
+    axis_title, table_title, word = _PERIODS[period]
     chart = Chart(
-        key="weekly",
-        title="Weekly distance and average leg heaviness, last 12 weeks",
+        key=key,
+        title=f"Distance per {word} and leg heaviness, {span_title}",
         description="",
-        x_title="Week starting (Monday)",
+        x_title=axis_title,
         y_title=f"Distance ({unit})",
         y2_title="Heaviness (0-10, our scale)",
-        table_head=["Week starting", f"Distance ({unit})", "Average heaviness (0-10)"],
+        table_head=[
+            table_title,
+            f"Distance ({unit})",
+            "Heaviness during runs (0-10)",
+            "Heaviness on waking (0-10)",
+        ],
     )
-    if not any(week.distance or week.heaviness is not None for week in weeks):
-        chart.empty = "No runs or check-ins in the last 12 weeks yet: log one to start the chart."
+    if not any(
+        t.distance or t.run_heaviness is not None or t.waking_heaviness is not None for t in totals
+    ):
+        chart.empty = f"No runs or check-ins in the {span_title} yet: log one to start the chart."
         return chart
-    ticks = nice_ticks(max(week.distance for week in weeks))
+    ticks = nice_ticks(max(t.distance for t in totals))
     top_value = ticks[-1]
     chart.y_ticks = [Tick(_n(_y(t, top_value)), _label(t)) for t in ticks]
     chart.y2_ticks = [Tick(_n(_y(t, 10)), _label(t)) for t in range(0, 11, 2)]
-    band = PLOT_WIDTH / len(weeks)
-    bars, line = [], []
-    for index, week in enumerate(weeks):
+    band = PLOT_WIDTH / len(totals)
+    label_every = math.ceil(len(totals) / 6)
+    bars, runs_line, waking_line = [], [], []
+    for index, total in enumerate(totals):
         centre = LEFT + band * (index + 0.5)
-        top = _y(week.distance, top_value)
+        top = _y(total.distance, top_value)
+        label = _period_label(total.start, period)
         bars.append(
             {
                 "x": _n(centre - band * 0.3),
                 "y": _n(top),
                 "width": _n(band * 0.6),
                 "height": _n(BASELINE - top),
-                "label": f"Week of {_day(week.start)}: {week.distance:.1f} {unit}",
+                "label": f"{label}: {total.distance:.1f} {unit}",
             }
         )
-        if index % 2 == 0 or len(weeks) <= 6:
-            chart.x_ticks.append(Tick(_n(centre), _day(week.start)))
-        line.append(None if week.heaviness is None else (centre, _y(week.heaviness, 10)))
+        if index % label_every == 0:
+            chart.x_ticks.append(Tick(_n(centre), label))
+        for line, value in (
+            (runs_line, total.run_heaviness),
+            (waking_line, total.waking_heaviness),
+        ):
+            line.append(None if value is None else (centre, _y(value, 10)))
         chart.table_rows.append(
             [
-                _day(week.start),
-                f"{week.distance:.1f}",
-                "" if week.heaviness is None else f"{week.heaviness:.1f}",
+                label,
+                f"{total.distance:.1f}",
+                _cell(total.run_heaviness),
+                _cell(total.waking_heaviness),
             ]
         )
+
+    def points(line: list, values: list[float | None], where: str) -> list[dict[str, str]]:
+        return [
+            {"cx": _n(xy[0]), "cy": _n(xy[1]), "label": f"{value:.1f}/10 {where}"}
+            for xy, value in zip(line, values, strict=True)
+            if xy is not None
+        ]
+
     chart.marks = {
         "bars": bars,
-        "heaviness_paths": _segments(line),
-        "heaviness_points": [
-            {"cx": _n(p[0]), "cy": _n(p[1]), "label": f"{w.heaviness:.1f}/10"}
-            for p, w in zip(line, weeks, strict=True)
-            if p is not None
-        ],
+        "runs_paths": _segments(runs_line),
+        "runs_points": points(runs_line, [t.run_heaviness for t in totals], "during runs"),
+        "waking_paths": _segments(waking_line),
+        "waking_points": points(waking_line, [t.waking_heaviness for t in totals], "on waking"),
     }
-    total = sum(week.distance for week in weeks)
-    busiest = max(weeks, key=lambda week: week.distance)
-    latest = weeks[-1]
-    heaviness_text = (
-        f", average heaviness {latest.heaviness:.1f} out of 10"
-        if latest.heaviness is not None
-        else ", no heaviness logged"
-    )
+    distance = sum(t.distance for t in totals)
+    busiest = max(totals, key=lambda t: t.distance)
+    latest = totals[-1]
     chart.description = (
-        f"Bars show the distance run each week, {total:.1f} {unit} in all over 12 weeks; the "
-        f"busiest week started {_day(busiest.start)} with {busiest.distance:.1f} {unit}. "
-        f"This week so far: {latest.distance:.1f} {unit}{heaviness_text}. The line shows the "
-        "average leg heaviness of each week's entries on a 0 to 10 scale."
+        f"Bars show the distance run each {word}, {distance:.1f} {unit} in all over the "
+        f"{span_title}; the busiest {word} {'started' if period == 'week' else 'was'} "
+        f"{_period_label(busiest.start, period)} with {busiest.distance:.1f} {unit}. "
+        f"This {word} so far: {latest.distance:.1f} {unit}"
+        f"{_heaviness_said(latest)}. One line shows the average leg heaviness during runs, "
+        "the other on waking (morning check-ins), each on a 0 to 10 scale."
     )
     return chart
 
 
-def ratio_chart(points: Sequence[RatioPoint]) -> Chart:
+def ratio_chart(points: Sequence[RatioPoint], span_title: str = DEFAULT_SPAN.title) -> Chart:
+    """The workload ratio on each day (or each week, over long spans) with its sweet spot."""
     low, high = ACWR_SWEET_SPOT
     chart = Chart(
         key="ratio",
-        title="Workload ratio, last 8 weeks",
+        title=f"Workload ratio, {span_title}",
         description="",
         x_title="Day",
         y_title="Workload ratio",
@@ -223,11 +338,15 @@ def ratio_chart(points: Sequence[RatioPoint]) -> Chart:
     top_value = ticks[-1]
     chart.y_ticks = [Tick(_n(_y(t, top_value)), _label(t)) for t in ticks]
     step = PLOT_WIDTH / max(len(points) - 1, 1)
+    daily = (points[-1].day - points[0].day).days == len(points) - 1
+    chart.x_title = "Day" if daily else "Week ending"
+    # Daily points are labelled a whole number of weeks apart, weekly ones about 8 times.
+    label_every = 7 * math.ceil(len(points) / 56) if daily else math.ceil(len(points) / 8)
     line = []
     for index, point in enumerate(points):
         x = LEFT + step * index
         line.append(None if point.ratio is None else (x, _y(point.ratio, top_value)))
-        if index % 7 == (len(points) - 1) % 7:
+        if index % label_every == (len(points) - 1) % label_every:
             chart.x_ticks.append(Tick(_n(x), _day(point.day)))
         if point.ratio is not None:
             chart.table_rows.append([_day(point.day), f"{point.ratio:.2f}"])
@@ -255,7 +374,9 @@ def ratio_chart(points: Sequence[RatioPoint]) -> Chart:
             else ("above the sweet spot" if point.ratio > high else "below the sweet spot")
         )
         chart.description = (
-            f"The line shows your acute to chronic workload ratio each day; the shaded band is "
+            f"The line shows your acute to chronic workload ratio "
+            f"{'each day' if daily else 'at the end of each week'}: your last 7 days' load "
+            "against your average week over the last 4 weeks. The shaded band is "
             f"the {low:g} to {high:g} sweet spot and the dashed line marks {ACWR_WARNING:g}. "
             f"On {_day(point.day)} it was {point.ratio:.2f}, {where}. Values ranged from "
             f"{min(values):.2f} to {max(values):.2f}."
@@ -263,10 +384,10 @@ def ratio_chart(points: Sequence[RatioPoint]) -> Chart:
     return chart
 
 
-def sleep_chart(points: Sequence[SleepPoint]) -> Chart:
+def sleep_chart(points: Sequence[SleepPoint], span_title: str = DEFAULT_SPAN.title) -> Chart:
     chart = Chart(
         key="sleep",
-        title="Sleep and leg heaviness the morning after, last 12 weeks",
+        title=f"Sleep and leg heaviness the morning after, {span_title}",
         description="",
         x_title="Hours slept",
         y_title="Heaviness on waking (0-10)",

@@ -4,7 +4,8 @@ and the diary's entries in the account's JSON export: each field as ``legs.diary
 Our CSV is one file with a ``type`` column (``run`` or ``checkin``) so a single download carries
 the whole diary. Run distances are written in the member's unit with a ``unit`` column; an import
 reads each row's own unit, so a file moves between members with different preferences unchanged.
-Miles are written to 6 decimals, enough to land back on the exact metre stored.
+A distance is written as it was typed (3.1 mi, 42.195 km): in the member's unit when that states
+it exactly, else in its own (``formats.distance_export``), so the round trip loses nothing.
 
 Parsing never writes: it validates every row with the diary's own forms and returns unsaved
 entries plus a per-row error list. ``legs.services.diary_import`` then writes them in one
@@ -135,16 +136,17 @@ COLUMNS = _header()
 
 
 def csv_row(entry: Run | CheckIn, schema: EntrySchema, unit: str) -> dict[str, str]:
-    """One entry's cells, keyed by column; a run's distance and pace in ``unit``."""
+    """One entry's cells, keyed by column; a run's distance and pace in ``unit`` (or in the
+    unit it was typed in, when ``unit`` cannot state it exactly)."""
     row = {TYPE_COLUMN: schema.type}
     for spec in schema.fields:
         value = getattr(entry, spec.name)
         if spec.kind is Kind.DISTANCE:
-            row[UNIT_COLUMN] = unit
-            row[spec.csv_column] = formats.distance_export(value, unit)
+            number, row[UNIT_COLUMN] = formats.distance_export(value, unit)
+            row[spec.csv_column] = number
         elif spec.kind is Kind.DURATION:
             row[spec.csv_column] = formats.duration_hms(value)
-            row[PACE_COLUMN] = formats.pace(entry.pace_seconds(unit))
+            row[PACE_COLUMN] = formats.pace(entry.pace_seconds(row.get(UNIT_COLUMN, unit)))
         else:
             row[spec.csv_column] = _CSV_CELLS[spec.kind](value)
     return row

@@ -19,8 +19,13 @@ from django.utils.safestring import SafeString
 
 KM_PER_MILE = 1.609344  # the international mile, exactly
 MILES = "mi"
-METRE = Decimal("0.001")  # distances are kept to the metre
-_EXPORTED_MILE = Decimal("0.000001")  # 6 decimals land back on the exact metre on import
+KILOMETRES = "km"
+_EXACT_MILE = Decimal("1.609344")
+# Distances are kept in km to 9 decimals: any distance typed with up to 3 decimals, in km or in
+# miles (0.001 mi = 0.001609344 km), is stored exactly, so it can be written back as typed.
+STORED_KM = Decimal("0.000000001")
+_WRITTEN = Decimal("0.001")  # a CSV writes at most 3 decimals: 3.1 mi, 5.25 km, 42.195 km
+
 # The avatar colours are CSS classes (.avatar-0 to .avatar-7 in site.css): the CSP forbids style="".
 AVATAR_COLOURS = 8
 
@@ -34,6 +39,11 @@ def day(value: date, *, weekday: bool = True, year: bool = True) -> str:
     if weekday:
         text = f"{value:%a} {text}"
     return f"{text} {value:%Y}" if year else text
+
+
+def month(value: date, *, short: bool = False) -> str:
+    """A month as pages name it, "March 2025", or on a chart's axis "Mar 2025"."""
+    return f"{value:%b %Y}" if short else f"{value:%B %Y}"
 
 
 # Counts and numbers.
@@ -52,6 +62,11 @@ def plain_number(value: Decimal | float | None) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
+def score(value: float | None, *, places: int = 1) -> str:
+    """A mean on a 0-10 scale, "4.3/10"; None (nothing rated) -> ""."""
+    return "" if value is None else f"{value:.{places}f}/10"
+
+
 # Distances.
 
 
@@ -61,9 +76,18 @@ def km_to(km: Decimal | float, unit: str) -> float:
 
 
 def km_from(value: Decimal, unit: str) -> Decimal:
-    """A distance typed in `unit` (km or mi) as kilometres, to the metre."""
-    km = value * Decimal(str(KM_PER_MILE)) if unit == MILES else value
-    return km.quantize(METRE, rounding=ROUND_HALF_UP)
+    """A distance typed in `unit` (km or mi) as the kilometres stored: exact for anything typed
+    with up to 3 decimals (3.1 mi -> 4.9889664 km)."""
+    km = value * _EXACT_MILE if unit == MILES else value
+    return km.quantize(STORED_KM, rounding=ROUND_HALF_UP)
+
+
+def _written_in(km: Decimal, unit: str) -> Decimal | None:
+    """The stored distance in `unit` with at most 3 decimals, if that is exactly what was
+    stored (so reading it back gives the same kilometres); None otherwise."""
+    km = Decimal(km)
+    value = (km / _EXACT_MILE if unit == MILES else km).quantize(_WRITTEN, rounding=ROUND_HALF_UP)
+    return value if km_from(value, unit) == km else None
 
 
 def distance(km: Decimal | float | None, unit: str, *, places: int = 2) -> str:
@@ -76,23 +100,25 @@ def distance(km: Decimal | float | None, unit: str, *, places: int = 2) -> str:
 
 
 def distance_input(km: Decimal, unit: str) -> Decimal:
-    """A stored distance as the run form shows it for editing: miles to 2 decimals (3.11),
-    kilometres exactly as stored without trailing zeros (5.25, 500)."""
-    if unit == MILES:
-        return Decimal(str(round(km_to(km, unit), 2)))
-    return Decimal(plain_number(km))
+    """A stored distance as the run form shows it for editing: as it was typed when the unit
+    states it exactly (3.1 mi, 42.195 km), otherwise miles to 2 decimals (3.11)."""
+    exact = _written_in(km, unit)
+    if exact is not None:
+        return Decimal(plain_number(exact))
+    return Decimal(str(round(km_to(km, unit), 2)))
 
 
-def distance_export(km: Decimal, unit: str) -> str:
-    """A stored distance for the CSV: kilometres exactly, miles to 6 decimals (ROUND_HALF_UP),
-    enough to land back on the exact metre when the file is imported."""
-    if unit == MILES:
-        return plain_number(
-            (Decimal(km) / Decimal(str(KM_PER_MILE))).quantize(
-                _EXPORTED_MILE, rounding=ROUND_HALF_UP
-            )
-        )
-    return plain_number(Decimal(km))
+def distance_export(km: Decimal, unit: str) -> tuple[str, str]:
+    """A stored distance for the CSV, as (number, unit): in the member's `unit` when at most 3
+    decimals state it exactly (a run typed as 3.1 mi is "3.1" mi), else in the unit it was
+    typed in (42.195 km in a miles file stays "42.195" km), else in km as stored. The import
+    reads each row's own unit, so the round trip always lands on the kilometres stored."""
+    other = KILOMETRES if unit == MILES else MILES
+    for candidate in (unit, other):
+        exact = _written_in(km, candidate)
+        if exact is not None:
+            return plain_number(exact), candidate
+    return plain_number(Decimal(km)), KILOMETRES
 
 
 # Times.

@@ -38,6 +38,7 @@ something; it never claims one thing causes another.
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections import defaultdict
@@ -110,7 +111,10 @@ HEAVINESS_DIFFERENCE = 1.0  # our choice: a difference under 1 point on 0-10 is 
 
 # "Your heavy-leg days usually follow..." comparisons.
 MIN_ENTRIES_PER_SIDE = 5  # our choice: entries needed on each side before comparing
-HIGH_LOAD_FACTOR = 1.3  # our choice: a week above 1.3 x your median week (top of the sweet spot)
+# Our choice: a week above 1.3 x the median 7-day load of the 12-week window (1.3 echoes the top
+# of the workload ratio's sweet spot, but the yardstick differs: the ratio divides by the mean
+# week of the last 4 weeks, so both are named wherever they are shown).
+HIGH_LOAD_FACTOR = 1.3
 
 # Float sums of Decimal distances drift (22.0 / 20.0 - 1 == 0.10000000000000009): a rule that
 # fires "above 10%" must stay quiet at exactly 10%.
@@ -182,16 +186,30 @@ def acwr(runs: Runs, today: date) -> float | None:
     """Acute:chronic workload ratio: the last 7 days' load / the mean weekly load of 28 days.
 
     The 28 days include the last 7 (the "coupled" ratio). None until the runs span at least
-    ACWR_MIN_SPAN_DAYS (a run on or before today - 27), or when there is no load at all.
+    ACWR_MIN_SPAN_DAYS (a run on or before today - 27, within WINDOW_DAYS of today), or when
+    there is no load at all.
     """
-    runs = _between(runs, today - timedelta(WINDOW_DAYS - 1), today)
-    if not runs or min(run.date for run in runs) > today - timedelta(ACWR_MIN_SPAN_DAYS - 1):
-        return None
-    loads = list(daily_loads(runs, today - timedelta(ACWR_MIN_SPAN_DAYS - 1), today).values())
-    chronic = sum(loads) / (ACWR_MIN_SPAN_DAYS / 7)
-    if chronic <= 0:
-        return None
-    return sum(loads[-7:]) / chronic
+    return acwr_series(runs, [today])[0]
+
+
+def acwr_series(runs: Runs, days: Sequence[date]) -> list[float | None]:
+    """``acwr(runs, day)`` for each of `days`, reading the runs once (a chart over a whole
+    diary plots hundreds of days)."""
+    runs = list(runs)
+    if not runs or not days:
+        return [None] * len(days)
+    dates = sorted(run.date for run in runs)
+    loads = daily_loads(runs, min(days) - timedelta(ACWR_MIN_SPAN_DAYS - 1), max(days))
+    ratios: list[float | None] = []
+    for day in days:
+        first = bisect.bisect_left(dates, day - timedelta(WINDOW_DAYS - 1))
+        if first == len(dates) or dates[first] > day - timedelta(ACWR_MIN_SPAN_DAYS - 1):
+            ratios.append(None)
+            continue
+        month = [loads[day - timedelta(n)] for n in range(ACWR_MIN_SPAN_DAYS - 1, -1, -1)]
+        chronic = sum(month) / (ACWR_MIN_SPAN_DAYS / 7)
+        ratios.append(sum(month[-7:]) / chronic if chronic > 0 else None)
+    return ratios
 
 
 def monotony(runs: Runs, today: date) -> float | None:
@@ -549,7 +567,8 @@ def rule_heaviness_trend(*, runs: Runs, checkins: CheckIns, today: date) -> Insi
         f"{heavy_now:.1f}/10 on average over the last 7 days, against {heavy_before:.1f}/10 "
         "the week before"
     )
-    basis = f"Based on {len(now) + len(before)} days with entries over the last 14 days."
+    days = formats.plural(len(now) + len(before), "day")
+    basis = f"Based on {days} with entries over the last 14 days."
     if _at_least(difference, HEAVINESS_DIFFERENCE):
         load_rose = load_now > 0 and (load_change is None or _exceeds(load_change, LOAD_RISE))
         if load_rose:
@@ -615,7 +634,8 @@ def rule_heaviness_red_flag(*, runs: Runs, checkins: CheckIns, today: date) -> I
         title="Heavy legs despite rest: get them checked",
         text=(
             f"Your legs have felt heavy ({HEAVINESS_RED_FLAG}/10 or more) on all "
-            f"{len(heaviest)} days you logged in the last {HEAVINESS_RED_FLAG_DAYS}, even with "
+            f"{len(heaviest)} days you logged in the last {HEAVINESS_RED_FLAG_DAYS} (each day "
+            "counted by its heaviest entry, on waking or during a run), even with "
             f"{formats.plural(rested, 'rest day')}. Heaviness that stays through rest is "
             "associated with things rest alone may not fix, such as low iron, an injury or a "
             "lingering illness. Please see a physiotherapist or your doctor, and ask them to "
@@ -707,10 +727,17 @@ def rule_heavy_after_high_load(*, runs: Runs, checkins: CheckIns, today: date) -
         key="heavy_after_high_load",
         title="Heavy-leg days follow hard weeks",
         lead="Your heavy-leg days usually follow a hard week",
-        heavier_when=f"after a week with more than {HIGH_LOAD_FACTOR:g} times your usual load",
-        lighter_when="after a usual week",
+        heavier_when=(
+            f"after a week with more than {HIGH_LOAD_FACTOR:g} times the load of your median "
+            f"week over the last {WINDOW_DAYS // 7} weeks"
+        ),
+        lighter_when="after other weeks",
         unit="day",
-        link="a hard week is associated with heavier legs",
+        link=(
+            "a hard week is associated with heavier legs (this measures a week against your "
+            "median week over 12 weeks; the workload ratio measures it against your average "
+            "week over the last 4)"
+        ),
         tip_slug=TIP_AVOID_OVERTRAINING,
     )
 

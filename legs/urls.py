@@ -47,6 +47,8 @@ urlpatterns = [
     path("diary/checkins/new/", diary.checkin_create, name="checkin_create"),
     path("diary/checkins/<int:pk>/edit/", diary.checkin_edit, name="checkin_edit"),
     path("diary/checkins/<int:pk>/delete/", diary.checkin_delete, name="checkin_delete"),
+    path("diary/calendar/", diary.calendar, name="diary_calendar"),
+    path("diary/totals/", diary.totals, name="diary_totals"),
     path("diary/export/", diary.diary_export, name="diary_export"),
     path("diary/import/", diary.diary_import, name="diary_import"),
     # --- trying a tip

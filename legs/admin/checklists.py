@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from config.admin_changelist import SafeChangeListMixin
+from legs import formats
 from legs.models import (
     Checklist,
     ChecklistRun,
@@ -70,8 +71,8 @@ class ChecklistAdmin(SafeChangeListMixin, admin.ModelAdmin):
     @admin.display(description="Steps or questions")
     def parts(self, obj: Checklist) -> str:
         if obj.is_troubleshooter:
-            return f"{obj.question_count} questions"
-        return f"{obj.step_count} steps"
+            return formats.plural(obj.question_count, "question")
+        return formats.plural(obj.step_count, "step")
 
     @admin.display(description="Questions")
     def questions_link(self, obj: Checklist) -> str:

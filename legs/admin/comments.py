@@ -15,6 +15,14 @@ from legs import formats, services
 from legs.forms.comments import CoachReplyForm, PromoteForm
 from legs.models import CannedReply, Comment, DisallowedWord, Status
 
+# A bulk action's message: "2 comments approved.", "1 comment marked as spam."
+MODERATED = {
+    Status.PENDING: "set back to pending",
+    Status.APPROVED: "approved",
+    Status.REJECTED: "rejected",
+    Status.SPAM: "marked as spam",
+}
+
 
 class AnsweredFilter(admin.SimpleListFilter):
     """ "Unanswered" is the coach's to-do list: readers' public questions with no coach reply."""
@@ -143,8 +151,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], status: str) -> None:
         changed = services.comment_moderate(comments=list(queryset), status=status)
-        label = Status(status).label.lower()
-        self.message_user(request, f"{formats.plural(changed, 'comment')} {label}.")
+        self.message_user(request, f"{formats.plural(changed, 'comment')} {MODERATED[status]}.")
 
     @admin.action(description="Approve (publish) selected comments", permissions=["change"])
     def approve(self, request, queryset):
@@ -169,7 +176,9 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             else:
                 promoted += 1
         if promoted:
-            self.message_user(request, f'{promoted} added to "What\'s being asked".')
+            self.message_user(
+                request, f'{formats.plural(promoted, "comment")} added to "What\'s being asked".'
+            )
 
     # --- the comment's page: its whole thread, "Reply as coach", promotion
 

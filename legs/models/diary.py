@@ -1,9 +1,9 @@
 """The private run-and-recovery diary: runs and daily check-ins, each owned by one member.
 
-Distances are stored in kilometres and converted to the member's unit (km or mi) only at the
-edges: forms, templates, CSV. Durations are whole seconds. "Today" is the member's own date in
-their time zone (`member_today`), so a run logged late in the evening in Sydney is not "in the
-future" for a server in London.
+Distances are stored in kilometres (exactly as typed, see ``Run.distance_km``) and converted to
+the member's unit (km or mi) only at the edges: forms, templates, CSV. Durations are whole
+seconds. "Today" is the member's own date in their time zone (`member_today`), so a run logged
+late in the evening in Sydney is not "in the future" for a server in London.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Avg, Count, Min, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 from django.utils import timezone
 
 from accounts.models import User
-from legs.formats import km_to
+from legs.formats import distance, km_to
 from legs.insights import WINDOW_DAYS, CheckInLike, RunLike
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -137,6 +137,10 @@ class RecoveryAction(models.TextChoices):
     COMPRESSION_SOCKS = "compression_socks", "Compression socks"
 
 
+# How the totals group entries: a week starts on Monday on every database.
+PERIOD_TRUNCS = {"week": TruncWeek, "month": TruncMonth, "year": TruncYear}
+
+
 def _range(field: str, low: object, high: object) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
@@ -151,24 +155,36 @@ class DiaryQuerySet(models.QuerySet):
         """Entries the insight rules read: the WINDOW_DAYS days up to and including today."""
         return self.filter(date__gt=today - timedelta(WINDOW_DAYS), date__lte=today)
 
-    def weekly_totals(self, start: datetime.date, end: datetime.date) -> dict[datetime.date, dict]:
-        """Per week (keyed by its Monday) from start to end, summed in the database: the
-        heaviness total and how many entries rated it."""
-        return self._weekly(
-            start, end, heaviness=Sum("leg_heaviness"), rated=Count("leg_heaviness")
-        )
+    def between(self, start: datetime.date, end: datetime.date) -> DiaryQuerySet:
+        """Entries from start to end, both included."""
+        return self.filter(date__gte=start, date__lte=end)
 
-    def _weekly(
-        self, start: datetime.date, end: datetime.date, **sums: Any
-    ) -> dict[datetime.date, dict]:
+    def first_date(self) -> datetime.date | None:
+        """The date of the earliest entry, None for none."""
+        return self.aggregate(first=Min("date"))["first"]
+
+    def totals(
+        self,
+        period: str,
+        start: datetime.date | None = None,
+        end: datetime.date | None = None,
+    ) -> dict[datetime.date, dict[str, Any]]:
+        """This kind of entry's ``_sums()`` per week, month or year (``period``), computed in the
+        database, newest first, keyed by the period's first day (weeks start on Monday); only
+        entries from start to end when they are given."""
+        entries = self.filter(date__gte=start or EARLIEST_DATE)
+        if end is not None:
+            entries = entries.filter(date__lte=end)
         rows = (
-            self.filter(date__gte=start, date__lte=end)
-            .annotate(week=TruncWeek("date"))
-            .values("week")
-            .annotate(**sums)
-            .order_by("week")
+            entries.annotate(period=PERIOD_TRUNCS[period]("date"))
+            .values("period")
+            .annotate(**self._sums())
+            .order_by("-period")
         )
-        return {_as_date(row.pop("week")): row for row in rows}
+        return {_as_date(row.pop("period")): row for row in rows}
+
+    def _sums(self) -> dict[str, Any]:
+        raise NotImplementedError
 
 
 class RunQuerySet(DiaryQuerySet):
@@ -177,15 +193,20 @@ class RunQuerySet(DiaryQuerySet):
         declare in ``insights.RunLike``."""
         return self.only(*inspect.get_annotations(RunLike)).order_by("date", "id")
 
-    def weekly_totals(self, start: datetime.date, end: datetime.date) -> dict[datetime.date, dict]:
-        """As for any diary entry, plus the week's distance in km."""
-        return self._weekly(
-            start,
-            end,
-            km=Sum("distance_km"),
-            heaviness=Sum("leg_heaviness"),
-            rated=Count("leg_heaviness"),
+    def for_calendar(self) -> RunQuerySet:
+        """The columns a calendar day shows, oldest first within a day."""
+        return self.only("date", "distance_km", "duration", "kind", "leg_heaviness").order_by(
+            "date", "id"
         )
+
+    def _sums(self) -> dict[str, Any]:
+        """A period's distance (km), time, number of runs and mean heaviness during its runs."""
+        return {
+            "km": Sum("distance_km"),
+            "time": Sum("duration"),
+            "runs": Count("id"),
+            "heaviness": Avg("leg_heaviness"),
+        }
 
 
 class CheckInQuerySet(DiaryQuerySet):
@@ -193,9 +214,17 @@ class CheckInQuerySet(DiaryQuerySet):
         """The columns the rules declare in ``insights.CheckInLike``."""
         return self.only(*inspect.get_annotations(CheckInLike)).order_by("date")
 
+    def for_calendar(self) -> CheckInQuerySet:
+        """The columns a calendar day shows of its check-in."""
+        return self.only("date", "sleep_hours", "leg_heaviness", "rest_day")
+
+    def _sums(self) -> dict[str, Any]:
+        """A period's number of check-ins and mean heaviness on waking."""
+        return {"checkins": Count("id"), "heaviness": Avg("leg_heaviness")}
+
 
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
-    # TruncWeek of a DateField is a date on every backend, but be sure before using it as a key.
+    # Truncating a DateField gives a date on every backend, but be sure before using it as a key.
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
@@ -224,7 +253,9 @@ class Run(DiaryEntry):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
     )
     date = models.DateField()
-    distance_km = models.DecimalField(max_digits=7, decimal_places=3)
+    # Nine decimals keep any distance typed with up to three, in km or miles, exactly
+    # (formats.STORED_KM), so the CSV writes back what was typed.
+    distance_km = models.DecimalField(max_digits=12, decimal_places=9)
     duration = models.DurationField(help_text="Whole seconds.")
     kind = models.CharField(max_length=10, choices=RunKind.choices, default=RunKind.EASY)
     surface = models.CharField(max_length=10, choices=Surface.choices, default=Surface.ROAD)
@@ -291,7 +322,8 @@ class Run(DiaryEntry):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y}: {self.distance_km} km {self.get_kind_display().lower()}"
+        kind = self.get_kind_display().lower()
+        return f"{self.date:%d %b %Y}: {distance(self.distance_km, 'km')} {kind}"
 
     def pace_seconds(self, unit: str) -> float | None:
         """Seconds per kilometre or per mile."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,44 +24,93 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
-from legs import diary_io, formats, services
-from legs.charts import RatioPoint, SleepPoint, WeekTotal
+from legs import charts, diary_calendar, diary_io, formats, services
 from legs.forms.diary import CheckInForm, ImportForm, QuickRunForm, RunForm
-from legs.insights import acwr, build_insights, running_streak
+from legs.insights import WINDOW_DAYS, acwr_series, build_insights, running_streak
 from legs.models import CheckIn, ChecklistRun, Run, Tip
 from legs.models.diary import member_today, member_zone
 from legs.views import trials
 
 PAGE_SIZE = 20
 RECENT = 5
-CHART_WEEKS = 12
-RATIO_DAYS = 56  # 8 weeks; each day's ratio looks back 28 days, inside the 84-day window
+TOTALS_WEEKS = 52  # the totals page lists the weeks of the last year; months and years all
 
 
-def _weekly_series(user: User, today: date) -> list[WeekTotal]:
-    """Distance and mean heaviness (runs and morning check-ins) per week, summed in the
-    database over the last 12 weeks (this week included)."""
-    first_monday = today - timedelta(days=today.weekday(), weeks=CHART_WEEKS - 1)
-    runs = Run.objects.for_user(user).weekly_totals(first_monday, today)
-    checkins = CheckIn.objects.for_user(user).weekly_totals(first_monday, today)
-    weeks = []
-    for n in range(CHART_WEEKS):
-        monday = first_monday + timedelta(weeks=n)
-        run_week = runs.get(monday, {})
-        checkin_week = checkins.get(monday, {})
-        rated = (run_week.get("rated") or 0) + (checkin_week.get("rated") or 0)
-        heaviness = (run_week.get("heaviness") or 0) + (checkin_week.get("heaviness") or 0)
-        weeks.append(
-            WeekTotal(
-                start=monday,
-                distance=formats.km_to(run_week.get("km") or 0, user.units),
-                heaviness=heaviness / rated if rated else None,
-            )
-        )
-    return weeks
+def _totals_rows(
+    user: User, period: str, start: date | None, end: date
+) -> list[diary_calendar.TotalsRow]:
+    """The member's totals per period from start (or the beginning) to end, summed in the
+    database (two queries), newest first."""
+    return diary_calendar.totals_rows(
+        period,
+        Run.objects.for_user(user).totals(period, start, end),
+        CheckIn.objects.for_user(user).totals(period, start, end),
+        user.units,
+    )
 
 
-def _dashboard_context(user: User, today: date, form: QuickRunForm) -> dict[str, Any]:
+def _chart_totals(
+    starts: list[date], rows: list[diary_calendar.TotalsRow]
+) -> list[charts.PeriodTotal]:
+    """A bar per period start, from the rows of the periods with entries (zero for the rest)."""
+    by_start = {row.start: row for row in rows}
+    return [
+        charts.PeriodTotal(start, 0.0)
+        if (row := by_start.get(start)) is None
+        else charts.PeriodTotal(start, row.distance, row.run_heaviness, row.waking_heaviness)
+        for start in starts
+    ]
+
+
+def _chart_span(request: HttpRequest) -> charts.Span:
+    """The span ``?span=`` names (for an HTMX quick add, the span of the page it was posted
+    from); an unknown one is the default, not an error."""
+    key = request.GET.get("span")
+    if key is None and request.htmx and request.htmx.current_url:
+        key = parse_qs(urlsplit(request.htmx.current_url).query).get("span", [""])[0]
+    return charts.SPANS.get(key or "", charts.DEFAULT_SPAN)
+
+
+def _first_entry_day(user: User) -> date | None:
+    days = (Run.objects.for_user(user).first_date(), CheckIn.objects.for_user(user).first_date())
+    return min((day for day in days if day is not None), default=None)
+
+
+def _charts_context(user: User, today: date, span: charts.Span) -> dict[str, Any]:
+    """The three charts over `span`, in a fixed number of queries whatever the diary's length:
+    bars and heaviness lines summed in the database, the loads and mornings read as columns."""
+    first_day = _first_entry_day(user) if span.weeks is None else None
+    period, starts = charts.span_bars(span, today, first_day)
+    ratio_days = charts.ratio_days(span, today, first_day)
+    load_runs = (
+        Run.objects.for_user(user)
+        .between(ratio_days[0] - timedelta(WINDOW_DAYS - 1), today)
+        .only("date", "rpe", "duration")
+    )
+    mornings = (
+        CheckIn.objects.for_user(user)
+        .between(starts[0], today)
+        .order_by("date")
+        .values_list("date", "sleep_hours", "leg_heaviness")
+    )
+    return {
+        "span": span,
+        "spans": charts.SPANS.values(),
+        "period": period,
+        "totals": _chart_totals(starts, _totals_rows(user, period, starts[0], today)),
+        "ratios": [
+            charts.RatioPoint(day, ratio)
+            for day, ratio in zip(ratio_days, acwr_series(load_runs, ratio_days), strict=True)
+        ],
+        "sleep": [
+            charts.SleepPoint(day, float(sleep), heaviness) for day, sleep, heaviness in mornings
+        ],
+    }
+
+
+def _dashboard_context(
+    user: User, today: date, form: QuickRunForm, span: charts.Span = charts.DEFAULT_SPAN
+) -> dict[str, Any]:
     """Everything the dashboard shows, in a fixed number of queries whatever the diary's size."""
     runs = list(Run.objects.for_user(user).in_window(today).for_insights())
     checkins = list(CheckIn.objects.for_user(user).in_window(today).for_insights())
@@ -72,23 +122,16 @@ def _dashboard_context(user: User, today: date, form: QuickRunForm) -> dict[str,
     recent_checklist_runs = list(ChecklistRun.objects.for_user(user).for_listing()[:RECENT])
     week_start = today - timedelta(days=6)
     last_week = [run for run in runs if run.date >= week_start]
+    is_empty = not recent_runs and not recent_checkins
     return {
         "form": form,
         "today": today,
-        "is_empty": not recent_runs and not recent_checkins,
+        "is_empty": is_empty,
         "insights": [
             {"insight": insight, "tip_title": tip_titles.get(insight.tip_slug, "")}
             for insight in insights
         ],
-        "weeks": _weekly_series(user, today),
-        "ratios": [
-            RatioPoint(day, acwr(runs, day))
-            for day in (today - timedelta(days=n) for n in range(RATIO_DAYS - 1, -1, -1))
-        ],
-        "sleep": [
-            SleepPoint(checkin.date, float(checkin.sleep_hours), checkin.leg_heaviness)
-            for checkin in checkins
-        ],
+        **({} if is_empty else _charts_context(user, today, span)),
         "week_km": sum((run.distance_km for run in last_week), 0),
         "week_runs": len(last_week),
         "streak": running_streak(runs, checkins, today),
@@ -105,7 +148,9 @@ def _dashboard_context(user: User, today: date, form: QuickRunForm) -> dict[str,
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The diary's home, and the target of the quick-add run form.
 
-    GET: the page, or for HTMX its summary fragment (insights, charts, recent entries).
+    GET: the page, or for HTMX its summary fragment (insights, charts, recent entries); the
+    charts cover ``?span=`` (12w, 6m, 1y or all; anything else is 12w), whose links swap
+    only the charts region out of that fragment.
     POST (quick add): without JS, post/redirect/get back here. With HTMX, a fresh form plus the
     summary swapped out of band, so the new run shows in the charts and insights in place; an
     invalid HTMX post answers 200 with the form and its errors.
@@ -123,7 +168,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
             if not wants_fragment(request):
                 return redirect("diary")
-            context = _dashboard_context(user, today, QuickRunForm(user=user, today=today))
+            context = _dashboard_context(
+                user, today, QuickRunForm(user=user, today=today), _chart_span(request)
+            )
             return render_page(
                 request, "legs/diary/dashboard.html", context, fragment="quick_add_done"
             )
@@ -131,8 +178,70 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             return render_page(
                 request, "legs/diary/dashboard.html", {"form": form}, fragment="quick_add"
             )
-    context = _dashboard_context(user, today, form)
+    context = _dashboard_context(user, today, form, _chart_span(request))
     return render_page(request, "legs/diary/dashboard.html", context, fragment="summary")
+
+
+# Calendar and totals.
+
+
+@never_cache
+@login_required
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """A month of the diary, weeks from Monday with their totals: ``?month=YYYY-MM``, this month
+    by default (and, with a note saying why, for a month that is not one or has not begun).
+
+    Three queries whatever the diary's length: the runs and check-ins of the weeks shown and
+    the weekly run totals. For HTMX (the previous/next links) only the month fragment.
+    """
+    user = request.user
+    today = member_today(user)
+    choice = diary_calendar.choose_month(request.GET.get("month"), today)
+    start, end = diary_calendar.grid_bounds(choice.first)
+    runs = Run.objects.for_user(user)
+    month = diary_calendar.build_month(
+        choice.first,
+        today,
+        runs=runs.between(start, end).for_calendar(),
+        checkins=CheckIn.objects.for_user(user).between(start, end).for_calendar(),
+        week_totals=runs.totals("week", start, end),
+        unit=user.units,
+    )
+    context = {
+        "month": month,
+        "problem": choice.problem,
+        "weekdays": diary_calendar.WEEKDAYS,
+        "is_fragment": wants_fragment(request),
+    }
+    return render_page(request, "legs/diary/calendar.html", context, fragment="month")
+
+
+@never_cache
+@login_required
+@require_GET
+def totals(request: HttpRequest) -> HttpResponse:
+    """Distance, time, runs and the two heavinesses per week (the last year), month and year,
+    newest first, with a chart of the monthly distance: six grouped queries, summed in the
+    database, whatever the diary's length."""
+    user = request.user
+    today = member_today(user)
+    monday = today - timedelta(days=today.weekday())
+    weeks = _totals_rows(user, "week", monday - timedelta(weeks=TOTALS_WEEKS - 1), today)
+    months = _totals_rows(user, "month", None, today)
+    years = _totals_rows(user, "year", None, today)
+    chart_months = charts.recent_months(today, months[-1].start) if months else []
+    context = {
+        "sections": [
+            ("week", "Weeks of the last year", weeks),
+            ("month", "Months", months),
+            ("year", "Years", years),
+        ],
+        "chart_totals": _chart_totals(chart_months, months),
+        "chart_title": f"since {formats.month(chart_months[0])}" if chart_months else "",
+        "is_empty": not years,
+    }
+    return render(request, "legs/diary/totals.html", context)
 
 
 # Runs.
@@ -169,6 +278,16 @@ def _checklist_run_to_link(request: HttpRequest) -> ChecklistRun | None:
     )
 
 
+def _asked_day(request: HttpRequest, today: date) -> date | None:
+    """The day a new entry's form starts on, from ``?date=YYYY-MM-DD`` (the calendar's "add a
+    run" and "check in" links); None for anything that is not a day up to today."""
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return None
+    return day if diary_calendar.EARLIEST_MONTH <= day <= today else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def run_create(request: HttpRequest) -> HttpResponse:
@@ -182,8 +301,8 @@ def run_create(request: HttpRequest) -> HttpResponse:
         if checklist_run is not None
         else None
     )
-    initial = {"date": checklist_day} if checklist_day else {}
-    form = RunForm(request.POST or None, user=user, initial=initial)
+    day = checklist_day or _asked_day(request, member_today(user))
+    form = RunForm(request.POST or None, user=user, initial={"date": day} if day else {})
     if request.method == "POST" and form.is_valid():
         try:
             run = services.diary_run_create(
@@ -257,13 +376,21 @@ def _save_checkin(form: CheckInForm) -> services.CheckInSaved | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin_create(request: HttpRequest) -> HttpResponse:
-    """A new check-in; for a day that already has one, the form edits that one instead."""
+    """A new check-in, for today or the ``?date=`` given; for a day that already has one, the
+    form edits that one instead."""
     user = request.user
     today = member_today(user)
+    day = _asked_day(request, today) or today
     existing = None
     if request.method == "GET":
-        existing = CheckIn.objects.for_user(user).filter(date=today).first()
-    form = CheckInForm(request.POST or None, instance=existing, user=user, today=today)
+        existing = CheckIn.objects.for_user(user).filter(date=day).first()
+    form = CheckInForm(
+        request.POST or None,
+        instance=existing,
+        user=user,
+        today=today,
+        initial={"date": day},
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_checkin(form)
         if saved is not None:
@@ -276,7 +403,7 @@ def checkin_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Check-in for {formats.day(saved.checkin.date)} saved.")
             return redirect("diary")
-    context = {"form": form, "existing_today": existing}
+    context = {"form": form, "existing": existing, "day_is_today": day == today}
     return render(request, "legs/diary/checkin_form.html", context)
 
 
@@ -333,8 +460,12 @@ def _import_summary(result: services.DiaryImportResult, parsed: diary_io.ParsedI
         parts.append(f"{formats.plural(result.checkins_updated, 'existing check-in')} updated.")
     if parsed.skipped:
         kinds = ", ".join(f"{name}: {count}" for name, count in sorted(parsed.skipped.items()))
-        total = formats.plural(sum(parsed.skipped.values()), "activity", "activities")
-        parts.append(f"Skipped {total} that are not runs ({kinds}).")
+        total = formats.plural(
+            sum(parsed.skipped.values()),
+            "activity that is not a run",
+            "activities that are not runs",
+        )
+        parts.append(f"Skipped {total} ({kinds}).")
     return " ".join(parts)
 
 

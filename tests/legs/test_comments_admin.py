@@ -227,6 +227,23 @@ def test_bulk_actions_set_the_status(moderator_client, action, status):
     assert set(Comment.objects.values_list("status", flat=True)) == {status}
 
 
+@pytest.mark.parametrize(
+    ("action", "count", "said"),
+    [
+        ("mark_spam", 1, "1 comment marked as spam."),
+        ("mark_spam", 2, "2 comments marked as spam."),
+        ("approve", 1, "1 comment approved."),
+        ("reject", 2, "2 comments rejected."),
+    ],
+)
+def test_bulk_actions_say_what_happened_in_plain_words(moderator_client, action, count, said):
+    comments = CommentFactory.create_batch(count, status=Status.PENDING)
+    response = moderator_client.post(
+        CHANGELIST, {"action": action, "_selected_action": [c.pk for c in comments]}, follow=True
+    )
+    assert said in response.content.decode()
+
+
 def test_bulk_approve_of_a_reply_notifies_the_asker(
     moderator_client, django_capture_on_commit_callbacks
 ):

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
 from django.template import Context, Template
 
 from legs import charts
-from legs.charts import RatioPoint, SleepPoint, WeekTotal, nice_ticks
+from legs.charts import PeriodTotal, RatioPoint, SleepPoint, nice_ticks
 
 MONDAY = date(2026, 1, 5)
 
 
-def weeks(distances: list[float], heaviness: list[float | None] | None = None) -> list[WeekTotal]:
+def weeks(
+    distances: list[float],
+    heaviness: list[float | None] | None = None,
+    waking: list[float | None] | None = None,
+) -> list[PeriodTotal]:
     heaviness = heaviness or [None] * len(distances)
+    waking = waking or [None] * len(distances)
     return [
-        WeekTotal(MONDAY + timedelta(weeks=n), km, h)
-        for n, (km, h) in enumerate(zip(distances, heaviness, strict=True))
+        PeriodTotal(MONDAY + timedelta(weeks=n), km, h, w)
+        for n, (km, h, w) in enumerate(zip(distances, heaviness, waking, strict=True))
     ]
 
 
@@ -36,7 +42,7 @@ def test_ticks_are_round_numbers_from_zero_past_the_maximum(maximum, ticks) -> N
 
 
 def test_weekly_bars_stand_on_a_real_scale_with_labelled_axes() -> None:
-    chart = charts.weekly_chart(weeks([0] * 10 + [20, 40], [None] * 10 + [3, 6]), "km")
+    chart = charts.distance_chart(weeks([0] * 10 + [20, 40], [None] * 10 + [3, 6]), "km")
     assert [tick.label for tick in chart.y_ticks] == ["0", "10", "20", "30", "40"]
     assert [tick.label for tick in chart.y2_ticks] == ["0", "2", "4", "6", "8", "10"]
     assert chart.y_title == "Distance (km)"
@@ -46,23 +52,51 @@ def test_weekly_bars_stand_on_a_real_scale_with_labelled_axes() -> None:
     assert float(bars[-1]["height"]) == pytest.approx(2 * float(bars[-2]["height"]))
     assert float(bars[-1]["y"]) == pytest.approx(charts.TOP)  # 40 km reaches the top tick
     assert float(bars[0]["height"]) == 0
-    assert len(chart.marks["heaviness_points"]) == 2
-    assert chart.marks["heaviness_paths"] == [chart.marks["heaviness_paths"][0]]
+    assert len(chart.marks["runs_points"]) == 2
+    assert chart.marks["runs_paths"] == [chart.marks["runs_paths"][0]]
+    assert chart.marks["waking_points"] == []
     assert chart.x_ticks[0].label == "5 Jan"
-    assert "This week so far: 40.0 km, average heaviness 6.0 out of 10" in chart.description
-    assert chart.table_rows[-1] == ["23 Mar", "40.0", "6.0"]
+    assert "This week so far: 40.0 km, heaviness 6.0 out of 10 during runs." in chart.description
+    assert chart.table_rows[-1] == ["23 Mar", "40.0", "6.0", ""]
+
+
+def test_heaviness_during_runs_and_on_waking_are_two_labelled_series() -> None:
+    """A week with a run at 8/10 and a waking 3/10 is not one 5.5: each has its own line."""
+    chart = charts.distance_chart(weeks([10] * 12, [8] * 12, [3] * 12), "km")
+    assert chart.table_head[2:] == ["Heaviness during runs (0-10)", "Heaviness on waking (0-10)"]
+    assert chart.table_rows[-1] == ["23 Mar", "10.0", "8.0", "3.0"]
+    assert chart.marks["runs_points"][-1]["label"] == "8.0/10 during runs"
+    assert chart.marks["waking_points"][-1]["label"] == "3.0/10 on waking"
+    assert float(chart.marks["runs_points"][-1]["cy"]) < float(
+        chart.marks["waking_points"][-1]["cy"]
+    )
+    assert "heaviness 8.0 out of 10 during runs and 3.0 on waking" in chart.description
+    assert "5.5" not in str(chart.table_rows)
+
+
+def test_months_and_years_name_their_bars_and_titles() -> None:
+    months = [PeriodTotal(date(2025, n, 1), 10.0 * n) for n in range(1, 13)]
+    chart = charts.distance_chart(months, "km", period="month", span_title="whole diary")
+    assert chart.title == "Distance per month and leg heaviness, whole diary"
+    assert chart.x_title == "Month"
+    assert chart.x_ticks[0].label == "Jan 2025"
+    assert "This month so far: 120.0 km, no heaviness logged." in chart.description
+    years = [PeriodTotal(date(2019 + n, 1, 1), 500.0) for n in range(7)]
+    chart = charts.distance_chart(years, "mi", period="year", span_title="whole diary")
+    assert chart.table_rows[0][0] == "2019"
+    assert "the busiest year was 2019 with 500.0 mi" in chart.description
 
 
 def test_weekly_chart_in_miles_labels_its_axis_in_miles() -> None:
-    chart = charts.weekly_chart(weeks([3.1] * 12), "mi")
+    chart = charts.distance_chart(weeks([3.1] * 12), "mi")
     assert chart.y_title == "Distance (mi)"
     assert chart.table_head[1] == "Distance (mi)"
 
 
 def test_a_heaviness_line_breaks_where_weeks_have_no_entry() -> None:
     heaviness = [2, 3, None, 4, 5, None, None, 6, None, None, None, None]
-    chart = charts.weekly_chart(weeks([5] * 12, heaviness), "km")
-    assert len(chart.marks["heaviness_paths"]) == 3
+    chart = charts.distance_chart(weeks([5] * 12, heaviness), "km")
+    assert len(chart.marks["runs_paths"]) == 3
 
 
 def test_the_ratio_chart_draws_the_sweet_spot_band_and_the_warning_line() -> None:
@@ -98,7 +132,7 @@ def test_the_sleep_scatter_puts_each_morning_on_both_scales() -> None:
 
 @pytest.mark.parametrize(
     "tag",
-    ["weekly_distance_chart data 'km'", "workload_ratio_chart data", "sleep_heaviness_chart data"],
+    ["distance_chart data 'km'", "workload_ratio_chart data", "sleep_heaviness_chart data"],
 )
 def test_an_empty_chart_says_what_to_log_instead_of_drawing_empty_axes(tag) -> None:
     html = Template("{% load charts %}{% " + tag + " %}").render(Context({"data": []}))
@@ -107,7 +141,7 @@ def test_an_empty_chart_says_what_to_log_instead_of_drawing_empty_axes(tag) -> N
 
 
 def test_a_drawn_chart_has_its_text_alternative_and_table_and_no_inline_style() -> None:
-    html = Template("{% load charts %}{% weekly_distance_chart data 'km' %}").render(
+    html = Template("{% load charts %}{% distance_chart data 'km' %}").render(
         Context({"data": weeks([5] * 12, [3] * 12)})
     )
     assert 'role="img"' in html
@@ -116,3 +150,57 @@ def test_a_drawn_chart_has_its_text_alternative_and_table_and_no_inline_style() 
     assert "<table" in html
     assert "<details" in html
     assert "style=" not in html
+
+
+# Spans: how far back the dashboard's charts look, and how many bars that draws.
+
+TODAY = date(2026, 3, 18)  # a Wednesday
+
+
+@pytest.mark.parametrize(("key", "bars"), [("12w", 12), ("6m", 26), ("1y", 52)])
+def test_spans_up_to_a_year_draw_weekly_bars_ending_this_week(key, bars) -> None:
+    period, starts = charts.span_bars(charts.SPANS[key], TODAY, None)
+    assert period == "week"
+    assert len(starts) == bars
+    assert starts[-1] == date(2026, 3, 16)
+    assert all(start.weekday() == 0 for start in starts)
+
+
+@pytest.mark.parametrize(
+    ("first_day", "period", "bars", "first"),
+    [
+        (date(2025, 11, 20), "month", 5, date(2025, 11, 1)),
+        (date(2021, 4, 2), "month", 60, date(2021, 4, 1)),
+        (date(2021, 3, 31), "year", 6, date(2021, 1, 1)),
+        (date(2001, 6, 1), "year", 26, date(2001, 1, 1)),
+    ],
+)
+def test_the_whole_diary_draws_months_then_years_never_over_sixty_bars(
+    first_day, period, bars, first
+) -> None:
+    got_period, starts = charts.span_bars(charts.SPANS["all"], TODAY, first_day)
+    assert (got_period, len(starts), starts[0]) == (period, bars, first)
+    assert len(starts) <= charts.MAX_BARS
+
+
+def test_the_workload_ratio_is_daily_over_twelve_weeks_and_weekly_beyond() -> None:
+    daily = charts.ratio_days(charts.SPANS["12w"], TODAY, None)
+    assert (len(daily), daily[-1], daily[0]) == (84, TODAY, TODAY - timedelta(days=83))
+    weekly = charts.ratio_days(charts.SPANS["1y"], TODAY, None)
+    assert len(weekly) == 52
+    assert {later - earlier for earlier, later in itertools.pairwise(weekly)} == {timedelta(7)}
+    chart = charts.ratio_chart([RatioPoint(day, 1.0) for day in weekly], "last year")
+    assert chart.title == "Workload ratio, last year"
+    assert "at the end of each week" in chart.description
+    assert len(chart.x_ticks) <= 8
+
+
+def test_the_totals_chart_draws_at_most_sixty_months() -> None:
+    months = charts.recent_months(TODAY, date(2015, 1, 1))
+    assert len(months) == charts.MAX_BARS
+    assert months[-1] == date(2026, 3, 1)
+    assert charts.recent_months(TODAY, date(2026, 1, 1)) == [
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+    ]

@@ -19,6 +19,7 @@ from legs.diary_schema import CHECKIN_SCHEMA, RUN_SCHEMA
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
 from tests.factories import CheckInFactory, RunFactory, UserFactory
+from tests.legs.test_diary_forms import good_run
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def varied_diary(member) -> None:
     RunFactory(
         user=member,
         date=today,
-        distance_km=Decimal("4.989"),
+        distance_km=Decimal("4.9889664"),  # typed as 3.1 mi
         duration=timedelta(seconds=1805),
         kind="tempo",
         surface="track",
@@ -93,11 +94,14 @@ def test_export_is_one_csv_of_runs_and_checkins_in_the_members_unit(client):
     assert "attachment" in response["Content-Disposition"]
     rows = rows_of(response)
     assert [row["type"] for row in rows] == ["run"] * 3 + ["checkin"] * 2
+    typed_in_miles = next(row for row in rows if row["kind"] == "tempo")
+    assert (typed_in_miles["distance"], typed_in_miles["unit"]) == ("3.1", "mi")
+    assert typed_in_miles["pace"] == "9:42"
+    # 42.195 km is 26.218757... mi: written in km, exactly, rather than as a long decimal.
     marathon = next(row for row in rows if row["kind"] == "race")
-    assert marathon["unit"] == "mi"
-    assert marathon["distance"] == "26.218757"
+    assert (marathon["distance"], marathon["unit"]) == ("42.195", "km")
     assert marathon["duration"] == "3:59:59"
-    assert marathon["pace"] == "9:09"
+    assert marathon["pace"] == "5:41"
     assert marathon["notes"] == "'=SUM(A1:A9) is not a formula here"  # no spreadsheet formula
 
 
@@ -134,6 +138,35 @@ def test_export_then_import_into_another_member_gives_identical_entries(client):
     client.force_login(again)
     assert upload(client, in_km).status_code == 302
     assert entries(Run, again, RUN_FIELDS) == entries(Run, owner, RUN_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("units", "typed", "written"),
+    [
+        ("mi", "3.1", "3.1"),
+        ("mi", "26.22", "26.22"),
+        ("km", "5.25", "5.25"),
+        ("km", "42.195", "42.195"),
+    ],
+)
+def test_a_distance_typed_in_the_run_form_is_exported_as_typed_and_imports_back_exactly(
+    client, units, typed, written
+):
+    member = UserFactory(units=units)
+    client.force_login(member)
+    form = good_run(member) | {"distance_km": typed}
+    assert client.post(reverse("run_create"), form).status_code == 302
+    exported = client.get(reverse("diary_export"))
+    (row,) = rows_of(exported)
+    assert (row["distance"], row["unit"]) == (written, units)
+
+    newcomer = UserFactory(units="km" if units == "mi" else "mi")
+    client.force_login(newcomer)
+    assert upload(client, exported.content).status_code == 302
+    assert entries(Run, newcomer, RUN_FIELDS) == entries(Run, member, RUN_FIELDS)
+    # The newcomer prefers the other unit; their export still writes the distance as typed.
+    (again,) = rows_of(client.get(reverse("diary_export")))
+    assert (again["distance"], again["unit"]) == (written, units)
 
 
 def test_reimporting_the_same_file_adds_nothing(member_client, member):
@@ -214,6 +247,14 @@ def test_a_strava_file_imports_its_runs_and_counts_the_rides_it_skips(client):
     page = client.get(reverse("diary")).content.decode()
     assert "Imported 4 new runs." in page
     assert "Skipped 3 activities that are not runs (Ride: 2, Swim: 1)." in page
+
+
+def test_one_skipped_activity_is_said_in_the_singular(member_client, member):
+    lines = (DATA / "strava_activities.csv").read_bytes().splitlines(keepends=True)
+    one_run_one_ride = b"".join(lines[:3])  # the header, a run and a ride
+    upload(member_client, one_run_one_ride, "activities.csv")
+    page = html.unescape(member_client.get(reverse("diary")).content.decode())
+    assert "Imported 1 new run. Skipped 1 activity that is not a run (Ride: 1)." in page
 
 
 def test_reimporting_a_strava_file_does_not_duplicate_runs(member_client, member):

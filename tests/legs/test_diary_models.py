@@ -78,11 +78,17 @@ def test_weekly_totals_sum_distance_and_heaviness_by_monday() -> None:
     run.leg_heaviness = None
     run.save()
     CheckInFactory(user=member, date=monday + timedelta(days=1), leg_heaviness=6)
-    runs = Run.objects.for_user(member).weekly_totals(monday, monday + timedelta(days=13))
-    assert runs[monday] == {"km": Decimal("10.000"), "heaviness": 2, "rated": 1}
+    runs = Run.objects.for_user(member).totals("week", monday, monday + timedelta(days=13))
+    assert list(runs) == [monday + timedelta(days=7), monday]  # newest first
+    assert runs[monday] == {
+        "km": Decimal("10.000"),
+        "time": timedelta(hours=1),
+        "runs": 2,
+        "heaviness": 2,
+    }
     assert runs[monday + timedelta(days=7)]["km"] == Decimal("8.000")
-    checkins = CheckIn.objects.for_user(member).weekly_totals(monday, monday + timedelta(days=6))
-    assert checkins == {monday: {"heaviness": 6, "rated": 1}}
+    checkins = CheckIn.objects.for_user(member).totals("week", monday, monday + timedelta(days=6))
+    assert checkins == {monday: {"checkins": 1, "heaviness": 6}}
 
 
 def test_pace_and_load_of_a_run() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from legs import formats
@@ -44,8 +46,8 @@ def test_duration_is_written_back_as_h_mm_ss() -> None:
 
 
 def test_miles_convert_to_kilometres_to_the_metre() -> None:
-    assert formats.km_from(Decimal("1"), "mi") == Decimal("1.609")
-    assert formats.km_from(Decimal("26.2"), "mi") == Decimal("42.165")
+    assert formats.km_from(Decimal("1"), "mi") == Decimal("1.609344")
+    assert formats.km_from(Decimal("26.2"), "mi") == Decimal("42.1648128")
     assert formats.km_from(Decimal("10"), "km") == Decimal("10.000")
     assert formats.km_to(Decimal("42.195"), "mi") == pytest.approx(26.2188, abs=1e-4)
 
@@ -80,11 +82,11 @@ def test_a_member_who_prefers_miles_enters_miles_and_the_diary_stores_kilometres
     response = client.post(reverse("run_create"), data)
     assert response.status_code == 302
     run = Run.objects.get(user=member)
-    assert run.distance_km == Decimal("4.989")
+    assert run.distance_km == Decimal("4.9889664")  # 3.1 mi exactly
 
     page = client.get(reverse("run_list")).content.decode()
     assert "3.10 mi" in page
-    assert "9:41 /mi" in page  # 1800 s over 3.0999 mi (4.989 km) = 580.6 s a mile
+    assert "9:41 /mi" in page  # 1800 s over 3.1 mi = 580.6 s a mile
     assert "Distance (mi)" in client.get(reverse("run_create")).content.decode()
 
 
@@ -109,3 +111,21 @@ def test_a_run_form_in_kilometres_shows_the_stored_distance_plainly() -> None:
     member = UserFactory(units="km")
     run = RunFactory(user=member, distance_km=Decimal("5.250"))
     assert RunForm(instance=run, user=member).initial["distance_km"] == Decimal("5.25")
+
+
+@pytest.mark.django_db
+def test_the_migration_stores_distances_typed_in_miles_before_it_exactly() -> None:
+    """Distances were kept to the metre: 3.1 mi became 4.989 km. For members who prefer miles,
+    a metre value that hundredths of a mile round to is stored exactly; others stay."""
+    migration = importlib.import_module("legs.migrations.0011_run_distance_as_typed")
+    miler, kilometrer = UserFactory(units="mi"), UserFactory(units="km")
+    typed_in_miles = RunFactory(user=miler, distance_km=Decimal("4.989"))
+    typed_in_km = RunFactory(user=miler, distance_km=Decimal("5.000"))
+    not_a_miler = RunFactory(user=kilometrer, distance_km=Decimal("4.989"))
+    migration.store_typed_miles_exactly(django_apps, None)
+    for run in (typed_in_miles, typed_in_km, not_a_miler):
+        run.refresh_from_db()
+    assert typed_in_miles.distance_km == Decimal("4.9889664")
+    assert formats.distance_export(typed_in_miles.distance_km, "mi") == ("3.1", "mi")
+    assert typed_in_km.distance_km == Decimal("5.000")
+    assert not_a_miler.distance_km == Decimal("4.989")

@@ -372,20 +372,36 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-# The dashboard's tenth query lists the member's five newest checklist runs (with their counts
-# and linked diary runs in the same query); the eleventh, the tips the member is trying.
-@pytest.mark.parametrize(("name", "limit"), [("diary", 11), ("run_list", 4), ("checkin_list", 4)])
-def test_query_count_is_the_same_for_ten_runs_and_five_years_of_daily_entries(
-    client, django_assert_max_num_queries, name, limit
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [
+        # session and member, the insight window's runs and check-ins, the tips the insights
+        # link to, the five newest runs, check-ins and checklist runs (with their counts and
+        # linked diary runs in the same query), the tips the member is trying, and for the
+        # charts the run and check-in totals per week, the runs' loads and the mornings
+        (reverse("diary"), 13),
+        (f"{reverse('diary')}?span=1y", 13),
+        # the same with the whole diary's first run and first check-in
+        (f"{reverse('diary')}?span=all", 15),
+        (reverse("run_list"), 4),
+        (reverse("checkin_list"), 4),
+        # session, member, the shown weeks' runs and check-ins, their weekly run totals
+        (reverse("diary_calendar"), 5),
+        # session, member, runs and check-ins summed per week, per month and per year
+        (reverse("diary_totals"), 8),
+    ],
+)
+def test_query_count_is_the_same_for_a_week_and_five_years_of_daily_entries(
+    client, django_assert_max_num_queries, url, limit
 ):
     small, large = UserFactory(), UserFactory()
-    fill_diary(small, 10)
+    fill_diary(small, 7)
     fill_diary(large, 5 * 365 + 1)
     counts = []
     for member in (small, large):
         client.force_login(member)
         with django_assert_max_num_queries(limit):
-            counts.append(count_queries(client, reverse(name)))
+            counts.append(count_queries(client, url))
     assert counts[0] == counts[1]
 
 
@@ -411,7 +427,9 @@ def test_the_weekly_chart_sums_in_the_database_over_twelve_weeks(member_client, 
     RunFactory(user=member, date=monday - timedelta(weeks=12), distance_km=Decimal("99.000"))
     page = member_client.get(reverse("diary")).content.decode()
     chart = re.search(r'id="chart-weekly">.*?</figure>', page, re.S).group(0)
-    assert "This week so far: 15.5 km, average heaviness 5.0 out of 10" in chart
+    assert "This week so far: 15.5 km, heaviness 4.0 out of 10 during runs and 7.0 on waking" in (
+        chart
+    )
     assert "99.0" not in chart  # twelve weeks back is outside the chart's 12 weeks
 
 

@@ -82,10 +82,11 @@ def test_kilometres_convert_to_the_members_unit() -> None:
     assert formats.km_to(0, "mi") == 0.0
 
 
-def test_a_typed_distance_becomes_kilometres_rounded_half_up_to_the_metre() -> None:
-    assert formats.km_from(Decimal("1"), "mi") == Decimal("1.609")
-    assert formats.km_from(Decimal("5.0005"), "km") == Decimal("5.001")
-    assert str(formats.km_from(Decimal("10"), "km")) == "10.000"
+def test_a_typed_distance_becomes_exact_kilometres() -> None:
+    assert formats.km_from(Decimal("1"), "mi") == Decimal("1.609344")
+    assert formats.km_from(Decimal("3.1"), "mi") == Decimal("4.9889664")
+    assert formats.km_from(Decimal("5.0005"), "km") == Decimal("5.0005")
+    assert str(formats.km_from(Decimal("10"), "km")) == "10.000000000"
 
 
 def test_distance_shows_two_decimals_in_the_members_unit_or_as_asked() -> None:
@@ -96,20 +97,41 @@ def test_distance_shows_two_decimals_in_the_members_unit_or_as_asked() -> None:
     assert formats.distance(None, "km") == ""
 
 
-def test_the_run_form_shows_miles_to_two_decimals_and_kilometres_as_stored() -> None:
+def test_the_run_form_shows_a_distance_as_typed_or_miles_to_two_decimals() -> None:
     assert str(formats.distance_input(Decimal("5.250"), "km")) == "5.25"
     assert str(formats.distance_input(Decimal("500.000"), "km")) == "500"
+    assert str(formats.distance_input(Decimal("4.9889664"), "mi")) == "3.1"
     assert str(formats.distance_input(Decimal("5.000"), "mi")) == "3.11"
     assert str(formats.distance_input(Decimal("8.047"), "mi")) == "5.0"
 
 
-def test_the_csv_writes_miles_to_six_decimals_that_land_back_on_the_metre() -> None:
-    assert formats.distance_export(Decimal("42.195"), "mi") == "26.218757"
-    assert formats.distance_export(Decimal("1.609"), "mi") == "0.999786"
-    assert formats.distance_export(Decimal("10.000"), "km") == "10"
-    for km in (Decimal("0.001"), Decimal("42.195"), Decimal("499.999")):
-        miles = Decimal(formats.distance_export(km, "mi"))
-        assert formats.km_from(miles, "mi") == km
+@pytest.mark.parametrize(
+    ("typed", "unit", "member_unit", "written"),
+    [
+        ("3.1", "mi", "mi", ("3.1", "mi")),  # not 3.100021
+        ("26.2", "mi", "mi", ("26.2", "mi")),
+        ("0.01", "mi", "mi", ("0.01", "mi")),
+        ("310.68", "mi", "mi", ("310.68", "mi")),
+        ("5.25", "km", "km", ("5.25", "km")),
+        ("42.195", "km", "km", ("42.195", "km")),
+        ("10", "km", "mi", ("10", "km")),  # 6.213712 mi would be noise: its own unit instead
+        ("3.1", "mi", "km", ("3.1", "mi")),
+        ("8.04672", "km", "mi", ("5", "mi")),  # exactly 5 mi, however it was typed
+    ],
+)
+def test_the_csv_writes_a_distance_as_typed_and_reads_it_back_exactly(
+    typed, unit, member_unit, written
+) -> None:
+    stored = formats.km_from(Decimal(typed), unit)
+    assert formats.distance_export(stored, member_unit) == written
+    number, written_unit = written
+    assert formats.km_from(Decimal(number), written_unit) == stored
+
+
+def test_a_distance_no_short_unit_states_is_written_in_km_as_stored() -> None:
+    stored = Decimal("5.123456789")
+    assert formats.distance_export(stored, "mi") == ("5.123456789", "km")
+    assert formats.km_from(Decimal("5.123456789"), "km") == stored
 
 
 @pytest.mark.parametrize(

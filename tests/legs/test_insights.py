@@ -506,7 +506,10 @@ def test_red_flag_counts_a_heavy_run_on_a_light_morning() -> None:
     runs, checkins = heavy_fortnight([6] * 14)
     checkins[0] = checkin(0, heaviness=2)
     runs[0] = run(0, heaviness=5)
-    assert apply(insights.rule_heaviness_red_flag, runs, checkins) is not None
+    insight = apply(insights.rule_heaviness_red_flag, runs, checkins)
+    assert insight is not None
+    # ...and says that a day counts by its heaviest entry, where the runner reads it.
+    assert "each day counted by its heaviest entry, on waking or during a run" in insight.text
 
 
 def test_red_flag_needs_a_rest_day() -> None:
@@ -616,6 +619,11 @@ def test_heavy_after_high_load_above_one_point_three_times_the_usual_week(
         assert "3.0/10" in insight.text
         assert "(28 days)" in insight.text
         assert "associated with" in insight.text
+        # Its "usual" is named, and told apart from the workload ratio's.
+        assert "times the load of your median week over the last 12 weeks" in insight.text
+        assert "the workload ratio measures it against your average week over the last 4" in (
+            insight.text
+        )
 
 
 def test_heavy_after_high_load_needs_a_week_of_diary() -> None:

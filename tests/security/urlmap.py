@@ -90,6 +90,8 @@ EXPECTED: dict[str, Route] = {
         kwargs=lambda world: {"pk": world.checkin.pk},
         post=True,
     ),
+    "diary_calendar": Route(members_only()),
+    "diary_totals": Route(members_only()),
     "diary_export": Route(members_only()),
     "diary_import": Route(members_only(), post=True),
     # trying a tip: another member's trial is a 404
