@@ -66,7 +66,7 @@ class LoginForm(AuthenticationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "email", "units", "time_zone"]
+        fields = ["display_name", "email", "units", "time_zone", "stretch_hold"]
         help_texts = {"display_name": "Shown beside your comments instead of your username."}
 
     def clean_email(self) -> str:

@@ -12,6 +12,15 @@ class Units(models.TextChoices):
     MI = "mi", "Miles"
 
 
+class StretchHold(models.IntegerChoices):
+    """How long a runner holds each static stretch, each side: Caroline's article says "roughly
+    20 to 45 seconds", so three steps across that range."""
+
+    SHORT = 20, "20 seconds"
+    MEDIUM = 30, "30 seconds"
+    LONG = 45, "45 seconds"
+
+
 TIME_ZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
 ]
@@ -29,6 +38,12 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=60, blank=True)
     units = models.CharField(max_length=2, choices=Units.choices, default=Units.KM)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/London")
+    stretch_hold = models.PositiveSmallIntegerField(
+        "hold each stretch for",
+        choices=StretchHold.choices,
+        default=StretchHold.MEDIUM,
+        help_text="Each side, in the After-your-run stretches and their guided timer.",
+    )
 
     objects = MemberManager()
 

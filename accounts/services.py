@@ -26,6 +26,7 @@ def profile_json(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "units": user.units,
         "time_zone": user.time_zone,
+        "stretch_hold": user.stretch_hold,
         "date_joined": user.date_joined.isoformat(),
     }
 

@@ -5,6 +5,9 @@ Members: their newest run of it (finished or not), read from the database; write
 same three things: ticked step ids, answer ids in order, and when it was finished. This module is
 the only one that reads or writes that part of the session; ``visitor_state`` is what the public
 page cache keys a visitor's checklist pages on.
+
+The runner's stretch hold (20, 30 or 45 s each side) is kept the same two ways: in a member's
+profile, or in a visitor's session until they choose again.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from accounts.models import StretchHold
 from legs import services
 from legs.models import Checklist, ChecklistRun, ChecklistStep, TroubleshooterAnswer
 
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from django.contrib.sessions.backends.base import SessionBase
 
 SESSION_KEY = "checklists"
+HOLD_SESSION_KEY = "stretch_hold"
 
 
 @dataclass
@@ -116,6 +121,25 @@ class Progress:
             )
         else:
             self._save_session()
+
+
+def stretch_hold(*, user: AbstractBaseUser | AnonymousUser, session: SessionBase) -> int:
+    """How long the runner holds each stretch, each side: 30 s until they choose."""
+    if user.is_authenticated:
+        return user.stretch_hold
+    saved = session.get(HOLD_SESSION_KEY)
+    return saved if saved in StretchHold.values else StretchHold.MEDIUM
+
+
+def save_stretch_hold(
+    *, user: AbstractBaseUser | AnonymousUser, session: SessionBase, seconds: int
+) -> None:
+    """Remember the runner's hold: in a member's profile, in a visitor's session."""
+    if user.is_authenticated:
+        user.stretch_hold = seconds
+        user.save(update_fields=["stretch_hold"])
+    else:
+        session[HOLD_SESSION_KEY] = seconds
 
 
 def visitor_state(session: SessionBase) -> dict[str, dict[str, Any]]:

@@ -25,6 +25,7 @@ urlpatterns = [
         checklists.checklist_tick,
         name="checklist_tick",
     ),
+    path("checklists/<slug:slug>/hold/", checklists.checklist_hold, name="checklist_hold"),
     path("checklists/<slug:slug>/finish/", checklists.checklist_finish, name="checklist_finish"),
     path("checklists/<slug:slug>/restart/", checklists.checklist_restart, name="checklist_restart"),
     path(

@@ -40,7 +40,12 @@ class ChecklistStepInline(admin.StackedInline):
     model = ChecklistStep
     fk_name = "checklist"
     extra = 0
-    fields = [("order", "kind", "duration_seconds"), "text", "why", ("tip", "opens_checklist")]
+    fields = [
+        ("order", "kind", "duration_seconds", "each_side"),
+        "text",
+        "why",
+        ("tip", "opens_checklist"),
+    ]
 
 
 @admin.register(Checklist)

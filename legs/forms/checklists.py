@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import StretchHold, User
 from legs import formats
 from legs.models import ChecklistRun, Run, TroubleshooterAnswer, TroubleshooterQuestion
 from legs.models.diary import member_today
@@ -21,6 +21,21 @@ class TickForm(forms.Form):
 
     ticked = forms.TypedChoiceField(
         choices=[("1", "Tick"), ("0", "Untick")], coerce=lambda value: value == "1"
+    )
+
+
+class StretchHoldForm(forms.Form):
+    """The runner's hold for every stretch: one of the three the article's range allows."""
+
+    hold = forms.TypedChoiceField(
+        label="Hold each stretch for",
+        choices=StretchHold.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how long to hold each stretch: 20, 30 or 45 seconds.",
+            "invalid_choice": "Hold each stretch for 20, 30 or 45 seconds: choose one of those.",
+        },
     )
 
 

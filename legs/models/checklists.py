@@ -142,8 +142,14 @@ class ChecklistStep(models.Model):
         blank=True,
         help_text=(
             f"Timer length. Stretches: {STRETCH_MIN_SECONDS}–{STRETCH_MAX_SECONDS} s, "
-            f"{STRETCH_DEFAULT_SECONDS} s when left empty. Empty for tasks."
+            f"{STRETCH_DEFAULT_SECONDS} s when left empty; on the site each runner holds every "
+            "stretch for the time they choose (20, 30 or 45 s). Empty for tasks."
         ),
+    )
+    each_side = models.BooleanField(
+        "held on each side",
+        default=False,
+        help_text="A stretch held on the left, then on the right (the guided timer says switch).",
     )
     opens_checklist = models.ForeignKey(
         Checklist,
@@ -185,6 +191,10 @@ class ChecklistStep(models.Model):
         return self.duration_seconds is not None
 
     @property
+    def is_stretch(self) -> bool:
+        return self.kind == StepKind.STRETCH
+
+    @property
     def duration_display(self) -> str:
         """The timer's starting face, minutes:seconds ("0:30", "10:00")."""
         return formats.minutes_seconds(self.duration_seconds or 0)
@@ -196,6 +206,8 @@ class ChecklistStep(models.Model):
             raise ValidationError(
                 {"duration_seconds": "A task has no timer: leave this empty or pick a timed kind."}
             )
+        if self.each_side and self.kind != StepKind.STRETCH:
+            raise ValidationError({"each_side": "Only a stretch is held on each side."})
         if self.kind == StepKind.TIMED and self.duration_seconds is None:
             raise ValidationError({"duration_seconds": "A timed activity needs its length."})
         if self.kind == StepKind.STRETCH and not (

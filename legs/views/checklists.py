@@ -26,6 +26,7 @@ from legs.forms.checklists import (
     AnswerForm,
     ChecklistRunLinkForm,
     ChecklistRunNotesForm,
+    StretchHoldForm,
     TickForm,
 )
 from legs.models import (
@@ -36,7 +37,7 @@ from legs.models import (
     Tip,
     TroubleshooterQuestion,
 )
-from legs.progress import Progress, visitor_state
+from legs.progress import Progress, save_stretch_hold, stretch_hold, visitor_state
 from legs.troubleshooter import Path, Result, Troubleshooter
 
 DETAIL_TEMPLATE = "legs/checklists/detail.html"
@@ -69,18 +70,37 @@ def visitor_progress(request: HttpRequest) -> dict[str, dict[str, Any]]:
     return visitor_state(request.session)
 
 
-# The page shows the visitor's own progress: never from a browser's or proxy's cache. It shows
-# nothing else of their session, so the public page cache keeps one copy per state of it.
+def visitor_checklist(request: HttpRequest) -> dict[str, Any]:
+    """A checklist page shows a visitor their progress and their stretch hold: its cache key."""
+    return {
+        "progress": visitor_state(request.session),
+        "hold": stretch_hold(user=request.user, session=request.session),
+    }
+
+
+def _hold_context(request: HttpRequest, form: StretchHoldForm | None = None) -> dict[str, Any]:
+    """The runner's stretch hold, in seconds and as a timer's face, and the form to change it."""
+    hold = stretch_hold(user=request.user, session=request.session)
+    return {
+        "hold": hold,
+        "hold_display": formats.minutes_seconds(hold),
+        "hold_form": form or StretchHoldForm(initial={"hold": hold}),
+    }
+
+
+# The page shows the visitor's own progress and stretch hold: never from a browser's or proxy's
+# cache. It shows nothing else of their session, so the public page cache keeps one copy per
+# state of those.
 @never_cache
 @require_GET
-@cache_public_page(visitor_state=visitor_progress)
+@cache_public_page(visitor_state=visitor_checklist)
 def checklist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = get_object_or_404(Checklist, slug=slug)
     if checklist.is_troubleshooter:
         return _troubleshooter_page(request, checklist)
     progress = _progress(request, checklist)
     steps = list(checklist.steps.select_related("tip", "opens_checklist"))
-    context = _checklist_context(checklist, progress, steps)
+    context = _checklist_context(checklist, progress, steps) | _hold_context(request)
     return render_page(request, DETAIL_TEMPLATE, context, fragment="checklist")
 
 
@@ -98,6 +118,7 @@ def _checklist_context(
         "total": len(steps),
         "finished": progress.finished,
         "run": progress.run,
+        "has_stretches": any(step.is_stretch for step in steps),
     }
     if progress.finished:
         context["done_steps"] = [step for step in steps if step.pk in ticked]
@@ -140,8 +161,41 @@ def checklist_tick(request: HttpRequest, slug: str, step_id: int) -> HttpRespons
         "ticked": ticked,
         "done": len(ticked),
         "total": len(step_ids),
-    }
+    } | _hold_context(request)
     return render_page(request, DETAIL_TEMPLATE, context, fragment="tick_response")
+
+
+@require_POST
+def checklist_hold(request: HttpRequest, slug: str) -> HttpResponse:
+    """Choose how long every stretch is held, each side: 20, 30 or 45 s.
+
+    Kept in a member's profile or a visitor's session (``legs.progress``). Without HTMX the
+    browser goes back to the guided stretches with a message. HTMX gets the form again and,
+    out of band, every stretch step (its hold in words, its timer) and the news in the live
+    region; a refused value gets the form with its error and changes nothing.
+    """
+    checklist = get_object_or_404(Checklist.objects.checklists(), slug=slug)
+    form = StretchHoldForm(request.POST)
+    saved = form.is_valid()
+    if saved:
+        hold = form.cleaned_data["hold"]
+        save_stretch_hold(user=request.user, session=request.session, seconds=hold)
+    if not wants_fragment(request):
+        if saved:
+            messages.success(request, f"Each stretch now holds {hold} s.")
+        else:
+            messages.error(request, form.errors["hold"][0])
+        return redirect(f"{checklist.get_absolute_url()}#guided-stretches")
+    stretches = [
+        step for step in checklist.steps.select_related("tip", "opens_checklist") if step.is_stretch
+    ]
+    context = {
+        "checklist": checklist,
+        "stretches": stretches if saved else [],
+        "ticked": _progress(request, checklist).ticked,
+        "saved": saved,
+    } | _hold_context(request, None if saved else form)
+    return render_page(request, DETAIL_TEMPLATE, context, fragment="hold_response")
 
 
 @require_POST

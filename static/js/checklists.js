@@ -1,7 +1,8 @@
 // Checklist step timers and troubleshooter focus. A static file, so the CSP can forbid inline
-// script. Each timed step carries data-step, data-duration (seconds), data-form (the id of the
-// step's tick form) and data-label; the timer at zero submits that form (htmx sends it as the
-// usual hx-post) and says so in the #timer-status live region.
+// script. Each timed step carries data-step, data-duration (seconds), data-sides (2 for a
+// stretch held on each side), data-form (the id of the step's tick form) and data-label; at zero
+// on the first of two sides the timer says switch and runs again, and at the last zero it submits
+// that form (htmx sends it as the usual hx-post), saying so in the #timer-status live region.
 (function () {
   "use strict";
   // Timer state lives here, keyed by step id, not in the DOM: htmx replaces a step's markup
@@ -23,10 +24,18 @@
     if (status) { status.textContent = text; }
   }
 
+  // The length and sides are read afresh on every reset: the runner may have chosen another hold.
+  function measure(timer, element) {
+    timer.duration = Number(element.dataset.duration) * 1000;
+    timer.sides = Number(element.dataset.sides) || 1;
+    timer.side = 1;
+    timer.remaining = timer.duration;
+  }
+
   function state(step) {
     if (!timers[step]) {
-      var duration = Number(box(step).dataset.duration) * 1000;
-      timers[step] = { duration: duration, remaining: duration, endsAt: 0, handle: null };
+      timers[step] = { endsAt: 0, handle: null };
+      measure(timers[step], box(step));
     }
     return timers[step];
   }
@@ -49,10 +58,17 @@
   function finish(step) {
     var timer = timers[step];
     halt(timer);
-    timer.remaining = 0;
-    show(step);
     var element = box(step);
     var label = element ? element.dataset.label : "";
+    if (timer.side < timer.sides) {
+      timer.side += 1;
+      timer.remaining = timer.duration;
+      run(step);
+      announce("Switch sides: " + label + ". " + format(timer.remaining) + " on the other side.");
+      return;
+    }
+    timer.remaining = 0;
+    show(step);
     var form = element ? document.getElementById(element.dataset.form) : null;
     // Only tick: if the runner already ticked the step by hand, its form now unticks.
     if (form && form.dataset.action === "tick") {
@@ -69,16 +85,21 @@
     if (timer.remaining <= 0) { finish(step); } else { show(step); }
   }
 
+  function run(step) {
+    var timer = timers[step];
+    // Count against the clock, not the number of intervals: a busy or backgrounded phone
+    // delays intervals, never the end time.
+    timer.endsAt = Date.now() + timer.remaining;
+    timer.handle = window.setInterval(function () { update(step); }, 250);
+    show(step);
+  }
+
   var actions = {
     start: function (step) {
       var timer = state(step);
       if (timer.handle !== null) { return; }
-      if (timer.remaining <= 0) { timer.remaining = timer.duration; }
-      // Count against the clock, not the number of intervals: a busy or backgrounded phone
-      // delays intervals, never the end time.
-      timer.endsAt = Date.now() + timer.remaining;
-      timer.handle = window.setInterval(function () { update(step); }, 250);
-      show(step);
+      if (timer.remaining <= 0) { measure(timer, box(step)); }
+      run(step);
       announce("Timer started: " + format(timer.remaining) + " to go.");
     },
     pause: function (step) {
@@ -92,11 +113,15 @@
     reset: function (step) {
       var timer = state(step);
       halt(timer);
-      timer.remaining = timer.duration;
+      measure(timer, box(step));
       show(step);
       announce("Timer reset to " + format(timer.remaining) + ".");
     }
   };
+
+  // The guided stretches (static/js/stretches.js, loaded after this file) share the clock face
+  // and the live region.
+  window.checklistTimers = { format: format, announce: announce };
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-timer-action]");

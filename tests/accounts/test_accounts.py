@@ -44,11 +44,13 @@ def test_member_signs_up_logs_in_by_username_and_email_edits_profile_and_logs_ou
             "email": "new@example.com",
             "units": "mi",
             "time_zone": "Europe/Paris",
+            "stretch_hold": "45",
         },
     )
     assert response.status_code == 302
     user = User.objects.get(username="newrunner")
     assert (user.display_name, user.units, user.time_zone) == ("Sam", "mi", "Europe/Paris")
+    assert user.stretch_hold == 45
 
     response = client.post(reverse("logout"))
     assert response.status_code == 302
@@ -131,6 +133,7 @@ def test_profile_refuses_an_email_another_member_uses(member_client, other_membe
             "email": other_member.email.upper(),
             "units": "km",
             "time_zone": "UTC",
+            "stretch_hold": "30",
         },
     )
     assert response.status_code == 200

@@ -345,6 +345,16 @@ def test_a_ticked_checklist_with_a_running_timer_has_no_serious_axe_violation(pa
     assert_accessible(page)
 
 
+def test_the_guided_stretches_idle_and_running_have_no_serious_axe_violation(page, catalogue):
+    page.clock.install()  # time flows, and can be run forward to the middle of a hold
+    page.goto("/checklists/after-your-run/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Start guided stretches").click()
+    page.clock.run_for(8_000)
+    expect(page.locator('#guided-panel [data-guided-part="phase"]')).to_have_text("Hold")
+    assert_accessible(page)
+
+
 def test_troubleshooter_question_and_result_have_no_serious_axe_violation(page, catalogue):
     page.goto("/checklists/heavy-legs/")
     page.get_by_label("More than two weeks").check()

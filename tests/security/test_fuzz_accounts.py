@@ -85,6 +85,7 @@ def test_log_in_survives_any_input(world, data):
         email=field(email),
         units=field(st.sampled_from(["km", "mi"])),
         time_zone=field(st.sampled_from(["UTC", "Europe/London", "Pacific/Kiritimati"])),
+        stretch_hold=field(st.sampled_from(["20", "30", "45"])),
     )
 )
 def test_profile_survives_any_input(world, data):

@@ -2,9 +2,9 @@
 
 Comments (top-level, reply, the field check; as a visitor or a member; with or without HTMX),
 runs (full form, dashboard quick add, edit), check-ins, the diary import (generated CSV
-bytes), checklists (tick, troubleshooter answer, run notes, link to a diary run), saving a
-tip, the tips filter, and ids and tokens in addresses. After each example the member's rows
-are as before, or one complete valid entry that the answer announced.
+bytes), checklists (tick, stretch hold, troubleshooter answer, run notes, link to a diary
+run), saving a tip, the tips filter, and ids and tokens in addresses. After each example the
+member's rows are as before, or one complete valid entry that the answer announced.
 """
 
 from __future__ import annotations
@@ -429,6 +429,22 @@ def test_ticking_a_step_survives_any_input(world, data, step, role, htmx):
         assert abs(ChecklistRunStep.objects.count() - before) <= 1
         for tick in ChecklistRunStep.objects.select_related("run", "step"):
             assert tick.step.checklist_id == tick.run.checklist_id
+
+
+@fuzz
+@given(
+    data=form(hold=field("20", "30", "45")),
+    role=st.sampled_from(["visitor", "owner"]),
+    htmx=st.booleans(),
+)
+def test_choosing_a_stretch_hold_survives_any_input(world, data, role, htmx):
+    client = logged_in(world, role)
+    url = reverse("checklist_hold", args=[world.checklist.slug])
+    with isolated():
+        response = post_form(client, url, data, headers=HTMX if htmx else {})
+        assert_not_a_server_error(response)
+        world.owner.refresh_from_db()
+        assert world.owner.stretch_hold in (20, 30, 45)
 
 
 @fuzz

@@ -154,6 +154,7 @@ def write_display_name(browsers: Browsers, world, payload: str) -> dict[str, Any
         "email": world.owner.email,
         "units": "km",
         "time_zone": "Europe/London",
+        "stretch_hold": "30",
     }
     posted(browsers["owner"].post(reverse("profile"), data))
     # A member's comment carries the name; the first one waits, seen by its author and moderators.

@@ -115,6 +115,9 @@ EXPECTED: dict[str, Route] = {
         kwargs=lambda world: {"slug": world.checklist.slug, "step_id": world.step.pk},
         post=True,
     ),
+    "checklist_hold": Route(
+        everyone(405), kwargs=lambda world: {"slug": world.checklist.slug}, post=True
+    ),
     "checklist_finish": Route(
         everyone(405), kwargs=lambda world: {"slug": world.checklist.slug}, post=True
     ),
