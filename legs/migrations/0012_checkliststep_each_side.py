@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legs', '0008_checklist_run_diary_run'),
+        ('legs', '0011_run_distance_as_typed'),
     ]
 
     operations = [
