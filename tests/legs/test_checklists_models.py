@@ -156,12 +156,32 @@ def test_an_emergency_answer_always_ends_the_questions():
         answer.full_clean()
 
 
+@pytest.mark.parametrize("level", [Triage.EMERGENCY, Triage.URGENT])
+def test_a_red_flag_answer_must_explain_itself(level):
+    answer = TroubleshooterAnswerFactory.build(
+        question=TroubleshooterQuestionFactory(), triage=level, advice="  "
+    )
+    with pytest.raises(ValidationError, match="what this red flag can mean"):
+        answer.full_clean()
+
+
+def test_the_database_refuses_a_red_flag_answer_without_its_explanation():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TroubleshooterAnswer.objects.create(
+            question=TroubleshooterQuestionFactory(), text="x", triage=Triage.URGENT, ends=True
+        )
+
+
 def test_the_database_refuses_an_urgent_answer_that_leads_on():
     question = TroubleshooterQuestionFactory()
     following = TroubleshooterQuestionFactory(checklist=question.checklist)
     with pytest.raises(IntegrityError), transaction.atomic():
         TroubleshooterAnswer.objects.create(
-            question=question, text="x", triage=Triage.URGENT, next_question=following
+            question=question,
+            text="x",
+            triage=Triage.URGENT,
+            advice="A clot: call 111.",
+            next_question=following,
         )
 
 
