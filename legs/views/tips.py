@@ -16,9 +16,9 @@ from django_htmx.http import push_url
 from config.htmx import render_page, wants_fragment
 from config.public_cache import cache_public_page
 from legs.forms.tips import TipFilterForm
-from legs.models import Cause, Fact, Phase, Question, SavedTip, Tip
+from legs.models import Cause, Fact, Phase, Question, SavedTip, Source, Tip
 from legs.models.comments import with_comment_counts
-from legs.models.tips import group_by_phase
+from legs.models.tips import group_by_phase, group_by_source_heading
 from legs.views.comments import thread_context
 
 
@@ -155,6 +155,16 @@ def cause_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "legs/tips/cause_detail.html", {"cause": cause, "groups": group_by_phase(tips)}
     )
+
+
+@require_GET
+@cache_public_page
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One article's tips in the order it gives them, under its own headings."""
+    source = get_object_or_404(Source, slug=slug)
+    tips = Tip.objects.published().with_causes().filter(source=source)
+    context = {"source": source, "groups": group_by_source_heading(tips)}
+    return render(request, "legs/tips/source_detail.html", context)
 
 
 @require_GET
