@@ -16,7 +16,7 @@ fixtures, so this migration does the same thing whenever it runs.
 
 import unicodedata
 
-from django.db import migrations, models
+from django.db import migrations
 
 TROUBLESHOOTER = "heavy-legs"
 ENDING = ("emergency", "urgent")
@@ -371,15 +371,4 @@ class Migration(migrations.Migration):
         migrations.RunPython(update_troubleshooter, migrations.RunPython.noop),
         migrations.RunPython(update_catalogue, migrations.RunPython.noop),
         migrations.RunPython(fold_new_search_columns, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="troubleshooteranswer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("triage__in", ("emergency", "urgent")), _negated=True),
-                    models.Q(("advice", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="troubleshooter_answer_red_flag_explained",
-            ),
-        ),
     ]

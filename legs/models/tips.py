@@ -340,6 +340,44 @@ class Fact(FoldedForSearch):
         self.search_text = fold_for_search(self.text)
 
 
+class Found(NamedTuple):
+    """What a search found of one kind beside the tips: causes, reader questions, facts."""
+
+    kind: str
+    heading: str
+    singular: str
+    plural: str
+    items: list[Cause] | list[Question] | list[Fact]
+
+    @property
+    def noun(self) -> str:
+        return self.singular if len(self.items) == 1 else self.plural
+
+
+def search_beyond_tips(query: str) -> list[Found]:
+    """Causes, answered reader questions and facts holding every word of ``query``, with the
+    same folding as the tips' search: one query per kind, whatever the catalogue's size.
+    Kinds with nothing found are left out."""
+    found = [
+        Found("causes", "Causes", "cause", "causes", list(Cause.objects.search(query))),
+        Found(
+            "questions",
+            "What’s being asked",
+            "reader question",
+            "reader questions",
+            list(Question.objects.published().search(query)),
+        ),
+        Found(
+            "facts",
+            "Did you know?",
+            "fact",
+            "facts",
+            list(Fact.objects.select_related("source").search(query)),
+        ),
+    ]
+    return [kind for kind in found if kind.items]
+
+
 class SavedTipQuerySet(models.QuerySet):
     def for_user(self, user: User) -> SavedTipQuerySet:
         """A member's own saved tips, with what their list shows (never anyone else's)."""

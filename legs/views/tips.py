@@ -18,7 +18,7 @@ from config.public_cache import cache_public_page
 from legs.forms.tips import TipFilterForm
 from legs.models import Cause, Fact, Phase, Question, SavedTip, Source, Tip
 from legs.models.comments import with_comment_counts
-from legs.models.tips import group_by_phase, group_by_source_heading
+from legs.models.tips import group_by_phase, group_by_source_heading, search_beyond_tips
 from legs.views.comments import thread_context
 
 
@@ -35,7 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_public_page
 def tip_list(request: HttpRequest) -> HttpResponse:
-    """All tips grouped by phase, narrowed by ?q=, ?phase= and ?cause=.
+    """All tips grouped by phase, narrowed by ?q=, ?phase= and ?cause=; a plain ?q= search
+    also lists the causes, reader questions and facts that hold its words, by kind.
 
     HTMX requests (the search box and selects) get only the `results` fragment, and the
     address bar gets the tidy filtered URL. A filter value that fails validation is ignored
@@ -51,6 +52,9 @@ def tip_list(request: HttpRequest) -> HttpResponse:
     if "q" in filters:
         tips = tips.search(filters["q"])
     tips = list(tips)
+    # A word search also covers what the site says elsewhere; phase and cause narrow tips only,
+    # so with either of them the list stays a list of tips.
+    elsewhere = search_beyond_tips(filters["q"]) if filters.keys() == {"q"} else []
     params = TipFilterForm.query_params(filters)
     url = reverse("tip_list") + (f"?{urlencode(params)}" if params else "")
     context = {
@@ -60,6 +64,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
         "notices": form.notices(),
         "groups": group_by_phase(tips),
         "tip_count": len(tips),
+        "elsewhere": elsewhere,
         "is_fragment": wants_fragment(request),
     }
     response = render_page(request, "legs/tips/list.html", context, fragment="results")

@@ -421,9 +421,7 @@ def test_troubleshooter_queries_do_not_grow_with_the_answers(
 # --- how long, and the level earned so far
 
 
-def test_each_question_says_about_how_many_questions_the_longest_route_from_it_has(
-    client, content
-):
+def test_each_question_says_about_how_many_questions_the_longest_route_from_it_has(client, content):
     assert "Question 1 of about 11" in client.get(PAGE).content.decode()
     post_answer(client, "how-long", "Only on today")  # skips the tiredness question
     assert "Question 2 of about 10" in client.get(PAGE).content.decode()

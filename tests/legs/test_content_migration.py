@@ -1,4 +1,4 @@
-"""Migration 0010 brings a database loaded with the old content to what the fixtures now say.
+"""Migrations 0010 and 0011 bring a database with the old content to what the fixtures say.
 
 ``load_content`` never overwrites content already loaded, so a site set up before issue 16
 gets the troubleshooter's new triage from this migration. The old content is kept in
@@ -23,7 +23,7 @@ from tests.legs.checklists_support import TROUBLESHOOTER
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("legs", "0009_triage_fits_the_answer")
-AFTER = ("legs", "0010_triage_content")
+AFTER = ("legs", "0011_red_flag_explained")
 OLD_CONTENT = Path(__file__).parent / "data" / "content_before_0010"
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
