@@ -485,3 +485,17 @@ def test_a_member_seeing_the_result_early_keeps_the_run_open(member_client, memb
     walk(member_client, ONE_LEG_STILL_THERE)
     assert member_client.get(RESULT).status_code == 200
     assert ChecklistRun.objects.get(user=member).finished is None
+
+
+def test_an_editors_markup_in_red_flag_advice_is_escaped_and_only_numbers_become_links(
+    client, content
+):
+    urgent = answer("one-leg-signs", "Yes, one or more")
+    urgent.advice = '<script>alert(1)</script><a href="javascript:x">111</a> then call 999.'
+    urgent.save()
+    walk(client, PATHS["urgent, a possible clot"][0])
+    html = client.get(RESULT).content.decode()
+    assert "<script>alert(1)" not in html
+    assert 'href="javascript:' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;a href=&quot;javascript:x&quot;&gt;" in html
+    assert '<a href="tel:111">111</a>&lt;/a&gt; then call <a href="tel:999">999</a>.' in html
