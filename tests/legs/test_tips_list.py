@@ -286,8 +286,7 @@ def found(response) -> dict[str, list[str]]:
     return {kind.kind: [str(item) for item in kind.items] for kind in response.context["elsewhere"]}
 
 
-def test_search_finds_the_facts_and_answers_the_site_gives_not_only_tips(client, db):
-    call_command("loaddata", str(CATALOGUE), verbosity=0)
+def test_search_finds_the_facts_and_answers_the_site_gives_not_only_tips(client, catalogue):
     response = client.get(URL, {"q": "peanut"})
     html = response.content.decode()
     assert found(response).keys() == {"facts"}
