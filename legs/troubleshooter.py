@@ -10,8 +10,10 @@ starts.
   a change would leave it, before anything is saved.
 - ``Troubleshooter`` loads one troubleshooter's graph at once; ``walk`` follows saved answer ids
   from the start into a ``Path``, whose ``result()`` is the ``Result``: the most urgent triage
-  level any answer gave, with its advice, then the causes ranked by how many answers point at
-  them.
+  level any answer gave, with its advice and each answer behind it explaining itself, then the
+  causes, those behind the level first and the rest by how many answers point at them. A level
+  above self-care counts from the answer that earns it (``Path.earned``), and
+  ``questions_left`` gives the "of about N" of each question.
 
 No request and no writes in here: the views keep the state (``legs.progress``) and show it.
 """

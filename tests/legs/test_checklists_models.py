@@ -347,3 +347,25 @@ def test_result_shows_the_most_severe_triage_and_lists_milder_ones_as_well():
     assert result.triage == Triage.PHYSIO
     assert result.triage_reasons == [answers[1]]
     assert result.also == [Triage.BLOOD_TEST]
+
+
+def test_questions_left_counts_the_longest_route_to_a_result():
+    first = TroubleshooterQuestionFactory(order=1)
+    short, long_a, long_b = (
+        TroubleshooterQuestionFactory(checklist=first.checklist, order=n) for n in (2, 3, 4)
+    )
+    TroubleshooterAnswerFactory(question=first, next_question=short)
+    TroubleshooterAnswerFactory(question=first, next_question=long_a)
+    TroubleshooterAnswerFactory(question=short)
+    TroubleshooterAnswerFactory(question=long_a, next_question=long_b)
+    TroubleshooterAnswerFactory(question=long_b)
+    tree = Troubleshooter(first.checklist)
+    assert [tree.questions_left(q) for q in (first, short, long_a, long_b)] == [3, 1, 2, 1]
+
+
+def test_questions_left_stops_at_a_loop_the_admin_would_refuse():
+    first = TroubleshooterQuestionFactory(order=1)
+    second = TroubleshooterQuestionFactory(checklist=first.checklist, order=2)
+    TroubleshooterAnswerFactory(question=first, next_question=second)
+    TroubleshooterAnswerFactory(question=second, next_question=first)
+    assert Troubleshooter(first.checklist).questions_left(first) == 2
