@@ -224,7 +224,7 @@ class Troubleshooter:
         if question.pk in self._longest:
             return self._longest[question.pk]
         # Held at 1 while its answers are followed: a loop (which the admin refuses) then
-        # counts once instead of recursing for ever.
+        # stops where it comes back round instead of recursing for ever.
         self._longest[question.pk] = 1
         following = [
             self.by_pk[answer.next_question_id]

@@ -368,4 +368,5 @@ def test_questions_left_stops_at_a_loop_the_admin_would_refuse():
     second = TroubleshooterQuestionFactory(checklist=first.checklist, order=2)
     TroubleshooterAnswerFactory(question=first, next_question=second)
     TroubleshooterAnswerFactory(question=second, next_question=first)
-    assert Troubleshooter(first.checklist).questions_left(first) == 2
+    # first, second, then first again where the loop closes: a number, not a RecursionError.
+    assert Troubleshooter(first.checklist).questions_left(first) == 3
