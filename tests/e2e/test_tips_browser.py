@@ -33,7 +33,8 @@ def test_typing_a_search_narrows_the_list_in_place_and_back_restores_it(page, ca
     expect(cards).to_have_count(1)
     expect(page.get_by_role("link", name="Sleep seven to nine hours a night")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/tips/\?q=SL%C3%89EP$"))
-    expect(page.get_by_role("status")).to_have_text("1 tip matching “SLÉEP”")
+    expect(page.get_by_role("status")).to_have_text("1 tip, 2 causes and 1 fact matching “SLÉEP”")
+    expect(page.locator("#found-facts")).to_be_visible()
     assert page.evaluate("window.__sameDocument") == "kept"
 
     page.go_back()
