@@ -11,10 +11,11 @@ conversions to and from the member's unit live here too. Units are the codes
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 KM_PER_MILE = 1.609344  # the international mile, exactly
@@ -172,3 +173,22 @@ def avatar(name: str) -> SafeString:
 def _avatar_colour(name: str) -> int:
     digest = hashlib.blake2s(name.strip().lower().encode(), digest_size=2).digest()
     return int.from_bytes(digest, "big") % AVATAR_COLOURS
+
+
+# The UK and European emergency numbers and the NHS's non-emergency line, as whole numbers
+# only; the group keeps them in re.split's result, at the odd places.
+PHONE_NUMBERS = re.compile(r"(?<!\w)(999|112|111)(?!\w)")
+
+
+def call_links(text: str) -> SafeString:
+    """``text`` escaped, with every 999, 112 and 111 in it a link to call that number (editors'
+    text from the admin never brings markup)."""
+    pieces = PHONE_NUMBERS.split(str(text))
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html('<a href="tel:{0}">{0}</a>', piece) if index % 2 else piece,)
+            for index, piece in enumerate(pieces)
+        ),
+    )

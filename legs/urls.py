@@ -11,6 +11,7 @@ urlpatterns = [
     path("tips/<slug:slug>/unsave/", tips.tip_unsave, name="tip_unsave"),
     path("causes/", tips.cause_list, name="cause_list"),
     path("causes/<slug:slug>/", tips.cause_detail, name="cause_detail"),
+    path("sources/<slug:slug>/", tips.source_detail, name="source_detail"),
     path("asked/", tips.asked, name="asked"),
     # checklists ("runs/" before "<slug>/": it is a page, not a checklist)
     path("checklists/", checklists.checklist_list, name="checklist_list"),

@@ -30,6 +30,7 @@ from legs.models import (
     TroubleshooterQuestion,
 )
 from legs.models.diary import member_today
+from legs.troubleshooter import ENDING_TRIAGE
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -189,6 +190,11 @@ class TroubleshooterAnswerFactory(factory.django.DjangoModelFactory):
     next_question = None
     ends = factory.LazyAttribute(lambda o: o.next_question is None)
     order = factory.Sequence(int)
+    triage = ""
+    # A red flag must explain itself (a database constraint).
+    advice = factory.LazyAttribute(
+        lambda o: "What this can mean, and call 999." if o.triage in ENDING_TRIAGE else ""
+    )
 
 
 class ChecklistRunFactory(factory.django.DjangoModelFactory):

@@ -155,7 +155,7 @@ class AnswerInline(admin.TabularInline):
     model = TroubleshooterAnswer
     fk_name = "question"
     formset = AnswerFormSet
-    fields = ["order", "text", "next_question", "ends", "triage", "causes"]
+    fields = ["order", "text", "next_question", "ends", "triage", "advice", "causes"]
     extra = 0
 
     def get_extra(

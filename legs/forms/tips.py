@@ -19,7 +19,7 @@ class TipFilterForm(forms.Form):
     """
 
     q = forms.CharField(
-        label="Search the tips",
+        label="Search tips, answers and facts",
         max_length=QUERY_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(

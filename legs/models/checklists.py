@@ -308,6 +308,13 @@ class TroubleshooterAnswer(models.Model):
         ),
     )
     triage = models.CharField(max_length=12, choices=Triage.choices, blank=True)
+    advice = models.TextField(
+        blank=True,
+        help_text=(
+            "What this answer can mean and what to do, shown beside it in the result. "
+            "Emergency and urgent answers must say it: each red flag explains itself."
+        ),
+    )
     causes = models.ManyToManyField(Cause, related_name="troubleshooter_answers", blank=True)
 
     class Meta:
@@ -325,6 +332,10 @@ class TroubleshooterAnswer(models.Model):
                 condition=~Q(triage__in=ENDING_TRIAGE) | Q(ends=True),
                 name="troubleshooter_answer_urgent_triage_ends",
             ),
+            models.CheckConstraint(
+                condition=~Q(triage__in=ENDING_TRIAGE) | ~Q(advice=""),
+                name="troubleshooter_answer_red_flag_explained",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -333,6 +344,10 @@ class TroubleshooterAnswer(models.Model):
     def clean(self) -> None:
         if self.triage in ENDING_TRIAGE:
             self.ends = True
+            if not self.advice.strip():
+                raise ValidationError(
+                    {"advice": "Say what this red flag can mean and what to do about it."}
+                )
         if self.ends and self.next_question_id:
             raise ValidationError(
                 {"next_question": "An answer that ends the questions leads nowhere: clear this."}

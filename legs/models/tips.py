@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -39,14 +39,39 @@ def fold_for_search(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _with_search_field(update_fields: Iterable[str] | None, name: str) -> set[str] | None:
-    """A partial save(update_fields=...) must write the refreshed search column too."""
-    return None if update_fields is None else {*update_fields, name}
-
-
 def search_terms(query: str) -> list[str]:
     """The distinct folded words of a query, at most SEARCH_TERMS_MAX of them."""
     return list(dict.fromkeys(fold_for_search(query).split()))[:SEARCH_TERMS_MAX]
+
+
+def matching_every_word(queryset: QuerySet, query: str, field: str = "search_text") -> QuerySet:
+    """Rows whose folded ``field`` holds every word of ``query`` (case and accents folded)."""
+    for term in search_terms(query):
+        queryset = queryset.filter(**{f"{field}__icontains": term})
+    return queryset
+
+
+class FoldedForSearch(models.Model):
+    """A model with search columns folded from its text (see fold_for_search).
+
+    Kept current by save() and, for fixtures, by fold_fixture_rows; queryset.update() and
+    bulk_create() bypass both, so these rows are written through save().
+    """
+
+    search_columns: ClassVar[tuple[str, ...]] = ("search_text",)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_fields()
+        if kwargs.get("update_fields") is not None:
+            # A partial save must write the refreshed search columns too.
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.search_columns}
+        super().save(*args, **kwargs)
+
+    def refresh_search_fields(self) -> None:
+        raise NotImplementedError
 
 
 class Phase(models.TextChoices):
@@ -78,8 +103,17 @@ class Source(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.site})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("source_detail", args=[self.slug])
 
-class Cause(models.Model):
+
+class CauseQuerySet(models.QuerySet):
+    def search(self, query: str) -> CauseQuerySet:
+        """Causes whose name or summary holds every word of ``query``."""
+        return matching_every_word(self, query)
+
+
+class Cause(FoldedForSearch):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
     summary = models.TextField(help_text="Short explanation in plain words.")
@@ -87,6 +121,12 @@ class Cause(models.Model):
     search_name = models.CharField(
         max_length=240, blank=True, editable=False, help_text="The name folded for search."
     )
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="The name and summary folded for search."
+    )
+
+    search_columns = ("search_name", "search_text")
+    objects = CauseQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -94,16 +134,12 @@ class Cause(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.refresh_search_fields()
-        kwargs["update_fields"] = _with_search_field(kwargs.get("update_fields"), "search_name")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("cause_detail", args=[self.slug])
 
     def refresh_search_fields(self) -> None:
         self.search_name = fold_for_search(self.name)
+        self.search_text = fold_for_search(f"{self.name}\n{self.summary}")
 
 
 class TipQuerySet(models.QuerySet):
@@ -139,7 +175,7 @@ class TipQuerySet(models.QuerySet):
         return matches
 
 
-class Tip(models.Model):
+class Tip(FoldedForSearch):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=160)
     summary = models.CharField(max_length=300)
@@ -158,6 +194,15 @@ class Tip(models.Model):
         blank=True, help_text="Where the two articles disagree on this advice, said plainly."
     )
     red_flag = models.TextField(blank=True, help_text="When to stop and see a professional.")
+    suits_rest = models.BooleanField(
+        "fits a rest-and-get-checked result",
+        default=False,
+        help_text=(
+            "Safe while a sore leg is rested and waits to be checked (sleep, water, food, rest). "
+            "Leave unticked for tips that work the legs (stretching, massage, drills): under a "
+            "physiotherapist or GP result they are shown only for after the check."
+        ),
+    )
     last_reviewed = models.DateField()
     order = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField(default=True)
@@ -168,9 +213,8 @@ class Tip(models.Model):
         default=Habit.TICK.value,
         help_text="What the diary counts as doing this tip while a member tries it.",
     )
-    # Title, summary and body folded for search (see fold_for_search), so the database only
-    # compares plain text. Kept current by save() and, for fixtures, by fold_fixture_rows;
-    # queryset.update() and bulk_create() bypass both, so tips are written through save().
+    # Title, summary and body folded for search (see FoldedForSearch), so the database only
+    # compares plain text.
     search_text = models.TextField(blank=True, editable=False)
 
     objects = TipQuerySet.as_manager()
@@ -187,11 +231,6 @@ class Tip(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.refresh_search_fields()
-        kwargs["update_fields"] = _with_search_field(kwargs.get("update_fields"), "search_text")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("tip_detail", args=[self.slug])
 
@@ -200,6 +239,21 @@ class Tip(models.Model):
 
     def is_saved_by(self, user: User | AnonymousUser) -> bool:
         return user.is_authenticated and self.saves.filter(user=user).exists()
+
+
+class SourceGroup(NamedTuple):
+    heading: str
+    tips: list[Tip]
+
+
+def group_by_source_heading(tips: Iterable[Tip]) -> list[SourceGroup]:
+    """Tips in their article's order, under the headings the article puts them under."""
+    groups: list[SourceGroup] = []
+    for tip in sorted(tips, key=lambda tip: tip.source_number):
+        if not groups or groups[-1].heading != tip.source_group:
+            groups.append(SourceGroup(tip.source_group, []))
+        groups[-1].tips.append(tip)
+    return groups
 
 
 class PhaseGroup(NamedTuple):
@@ -224,8 +278,12 @@ class QuestionQuerySet(models.QuerySet):
     def published(self) -> QuestionQuerySet:
         return self.filter(is_published=True).select_related("tip")
 
+    def search(self, query: str) -> QuestionQuerySet:
+        """Questions whose question or answer holds every word of ``query``."""
+        return matching_every_word(self, query)
 
-class Question(models.Model):
+
+class Question(FoldedForSearch):
     """A reader question with the coach's answer, shown on "What's being asked"."""
 
     question = models.TextField()
@@ -237,6 +295,7 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -250,6 +309,9 @@ class Question(models.Model):
     def get_absolute_url(self) -> str:
         return f"{reverse('asked')}#question-{self.pk}"
 
+    def refresh_search_fields(self) -> None:
+        self.search_text = fold_for_search(f"{self.question}\n{self.answer}")
+
 
 class FactQuerySet(models.QuerySet):
     def for_tip(self, tip: Tip, *, limit: int = 2) -> list[Fact]:
@@ -257,8 +319,11 @@ class FactQuerySet(models.QuerySet):
         own_first = models.Case(models.When(tip=tip, then=models.Value(0)), default=models.Value(1))
         return list(self.order_by(own_first, "order", "pk")[:limit])
 
+    def search(self, query: str) -> FactQuerySet:
+        return matching_every_word(self, query)
 
-class Fact(models.Model):
+
+class Fact(FoldedForSearch):
     """A "Did you know?" fact."""
 
     text = models.TextField()
@@ -267,6 +332,7 @@ class Fact(models.Model):
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(default=0)
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = FactQuerySet.as_manager()
 
@@ -278,6 +344,47 @@ class Fact(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.tip.get_absolute_url() if self.tip_id else f"{reverse('asked')}#facts"
+
+    def refresh_search_fields(self) -> None:
+        self.search_text = fold_for_search(self.text)
+
+
+class Found(NamedTuple):
+    """What a search found of one kind beside the tips: causes, reader questions, facts."""
+
+    kind: str
+    heading: str
+    singular: str
+    plural: str
+    items: list[Cause] | list[Question] | list[Fact]
+
+    @property
+    def noun(self) -> str:
+        return self.singular if len(self.items) == 1 else self.plural
+
+
+def search_beyond_tips(query: str) -> list[Found]:
+    """Causes, answered reader questions and facts holding every word of ``query``, with the
+    same folding as the tips' search: one query per kind, whatever the catalogue's size.
+    Kinds with nothing found are left out."""
+    found = [
+        Found("causes", "Causes", "cause", "causes", list(Cause.objects.search(query))),
+        Found(
+            "questions",
+            "What’s being asked",
+            "reader question",
+            "reader questions",
+            list(Question.objects.published().search(query)),
+        ),
+        Found(
+            "facts",
+            "Did you know?",
+            "fact",
+            "facts",
+            list(Fact.objects.select_related("source").search(query)),
+        ),
+    ]
+    return [kind for kind in found if kind.items]
 
 
 class SavedTipQuerySet(models.QuerySet):
@@ -312,8 +419,10 @@ class SavedTip(models.Model):
 
 @receiver(pre_save, sender=Tip)
 @receiver(pre_save, sender=Cause)
+@receiver(pre_save, sender=Question)
+@receiver(pre_save, sender=Fact)
 def fold_fixture_rows(
-    sender: type[models.Model], instance: Tip | Cause, raw: bool, **kwargs: Any
+    sender: type[models.Model], instance: FoldedForSearch, raw: bool, **kwargs: Any
 ) -> None:
     """loaddata saves rows raw, without calling save(): fold their search columns here too.
 

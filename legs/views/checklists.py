@@ -38,7 +38,7 @@ from legs.models import (
     TroubleshooterQuestion,
 )
 from legs.progress import Progress, save_stretch_hold, stretch_hold, visitor_state
-from legs.troubleshooter import Path, Result, Troubleshooter
+from legs.troubleshooter import Path, Result, Troubleshooter, triage_phrase
 
 DETAIL_TEMPLATE = "legs/checklists/detail.html"
 TROUBLESHOOTER_TEMPLATE = "legs/checklists/troubleshooter.html"
@@ -250,11 +250,17 @@ def _question_context(
     if form is None:
         kept = path.answer_to(question)
         form = AnswerForm(question=question, initial={"answer": kept.pk if kept else None})
+    # What the answers before this question earned: after Back, its own kept answer does not
+    # count yet.
+    earlier = path.before(question)
     return {
         "checklist": checklist,
         "question": question,
         "form": form,
         "number": path.position(question) + 1,
+        "about": path.about(question),
+        "earned": earlier.earned,
+        "earned_phrase": triage_phrase(earlier.earned) if earlier.earned else "",
         "back": path.previous(question),
     }
 
@@ -263,6 +269,8 @@ def _result_context(checklist: Checklist, path: Path) -> dict[str, Any]:
     return {
         "checklist": checklist,
         "result": path.result(),
+        "so_far": not path.ended,
+        "carry_on": path.current,
         "answered": list(zip(path.questions, path.answers, strict=True)),
         "back": path.previous(None),
     }
@@ -337,7 +345,7 @@ def troubleshooter_answer(request: HttpRequest, slug: str) -> HttpResponse:
 def troubleshooter_result(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = get_object_or_404(Checklist.objects.troubleshooters(), slug=slug)
     path = Troubleshooter(checklist).walk(_progress(request, checklist).answer_ids)
-    if not path.ended:
+    if not path.shows_result:
         messages.info(request, "Answer the remaining questions to see your result.")
         return redirect(_where_to_continue(checklist, path))
     context = _result_context(checklist, path)

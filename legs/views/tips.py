@@ -16,9 +16,9 @@ from django_htmx.http import push_url
 from config.htmx import render_page, wants_fragment
 from config.public_cache import cache_public_page
 from legs.forms.tips import TipFilterForm
-from legs.models import Cause, Fact, Phase, Question, SavedTip, Tip
+from legs.models import Cause, Fact, Phase, Question, SavedTip, Source, Tip
 from legs.models.comments import with_comment_counts
-from legs.models.tips import group_by_phase
+from legs.models.tips import group_by_phase, group_by_source_heading, search_beyond_tips
 from legs.views.comments import thread_context
 from legs.views.trials import try_box
 
@@ -36,7 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_public_page
 def tip_list(request: HttpRequest) -> HttpResponse:
-    """All tips grouped by phase, narrowed by ?q=, ?phase= and ?cause=.
+    """All tips grouped by phase, narrowed by ?q=, ?phase= and ?cause=; a plain ?q= search
+    also lists the causes, reader questions and facts that hold its words, by kind.
 
     HTMX requests (the search box and selects) get only the `results` fragment, and the
     address bar gets the tidy filtered URL. A filter value that fails validation is ignored
@@ -52,6 +53,9 @@ def tip_list(request: HttpRequest) -> HttpResponse:
     if "q" in filters:
         tips = tips.search(filters["q"])
     tips = list(tips)
+    # A word search also covers what the site says elsewhere; phase and cause narrow tips only,
+    # so with either of them the list stays a list of tips.
+    elsewhere = search_beyond_tips(filters["q"]) if filters.keys() == {"q"} else []
     params = TipFilterForm.query_params(filters)
     url = reverse("tip_list") + (f"?{urlencode(params)}" if params else "")
     context = {
@@ -61,6 +65,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
         "notices": form.notices(),
         "groups": group_by_phase(tips),
         "tip_count": len(tips),
+        "elsewhere": elsewhere,
         "is_fragment": wants_fragment(request),
     }
     response = render_page(request, "legs/tips/list.html", context, fragment="results")
@@ -157,6 +162,16 @@ def cause_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "legs/tips/cause_detail.html", {"cause": cause, "groups": group_by_phase(tips)}
     )
+
+
+@require_GET
+@cache_public_page
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One article's tips in the order it gives them, under its own headings."""
+    source = get_object_or_404(Source, slug=slug)
+    tips = Tip.objects.published().with_causes().filter(source=source)
+    context = {"source": source, "groups": group_by_source_heading(tips)}
+    return render(request, "legs/tips/source_detail.html", context)
 
 
 @require_GET

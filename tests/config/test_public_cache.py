@@ -88,6 +88,7 @@ CACHED_PAGES = [
     ("tip_detail", "/tips/warm-up-for-ten-minutes/"),
     ("cause_list", "/causes/"),
     ("cause_detail", "/causes/lactic-acid/"),
+    ("source_detail", "/sources/avogel-heavy-legs/"),
     ("asked", "/asked/"),
     ("checklist_list", "/checklists/"),
     ("checklist_detail", "/checklists/before-your-run/"),

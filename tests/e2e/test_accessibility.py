@@ -158,6 +158,9 @@ PUBLIC_PAGES = [
     "/causes/",
     "/causes/lactic-acid/",
     "/asked/",
+    "/sources/avogel-heavy-legs/",
+    "/sources/run-with-caroline-heavy-legs/",
+    "/tips/?q=peanut",
     "/checklists/",
     "/checklists/before-your-run/",
     "/checklists/during-your-run/",
@@ -365,6 +368,18 @@ def test_troubleshooter_question_and_result_have_no_serious_axe_violation(page, 
         page.get_by_label(answer).check()
         page.get_by_role("button", name="Next").click()
     expect(page.locator("#triage-heading")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_troubleshooter_banner_and_early_result_have_no_serious_axe_violation(page, catalogue):
+    page.goto("/checklists/heavy-legs/")
+    for answer in ("A few days", "Mostly one leg", "No", "Yes, it is still there after rest"):
+        page.get_by_label(answer, exact=answer != "A few days").first.check()
+        page.get_by_role("button", name="Next").click()
+    expect(page.locator(".triage-banner")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="See my result now").click()
+    expect(page.locator("#triage-heading")).to_have_text("See a physiotherapist, then a doctor")
     assert_accessible(page)
 
 

@@ -133,3 +133,70 @@ def test_the_troubleshooter_goes_forward_back_and_forward_to_a_result(page, cata
 
     page.reload()
     expect(triage).to_have_text("Urgent: get medical advice today")
+
+
+# One leg, still heavy after rest: the physiotherapist's level is earned at question 4.
+ONE_LEG_STILL_THERE = [
+    "A few days, up to two weeks",
+    "Mostly one leg",
+    "No",
+    "Yes, it is still there after rest",
+]
+BANNER = "From your answers so far: see a physiotherapist, then a doctor."
+
+
+def answer_in_turn(page, answers):
+    for text in answers:
+        page.get_by_label(text, exact=True).check()
+        page.get_by_role("button", name="Next").click()
+
+
+def test_the_level_earned_stays_on_screen_and_see_my_result_now_swaps_in_the_result(page, site):
+    question = page.locator("#troubleshooter legend")
+    banner = page.locator(".triage-banner")
+    page.goto("/checklists/heavy-legs/")
+    expect(page.locator("#troubleshooter")).to_contain_text("Question 1 of about 11")
+    mark_document(page)
+    answer_in_turn(page, ONE_LEG_STILL_THERE[:-1])
+    expect(question).to_contain_text("Does the heaviness")
+    expect(banner).to_have_count(0)
+
+    answer_in_turn(page, ONE_LEG_STILL_THERE[-1:])
+    expect(question).to_contain_text("Have you had a virus")
+    expect(banner).to_contain_text(BANNER)
+    expect(page.locator("#troubleshooter")).to_contain_text("Question 5 of about 10")
+    answer_in_turn(page, ["No"])
+    expect(question).to_contain_text("Has your running gone up quickly")
+    expect(banner).to_contain_text(BANNER)
+
+    page.get_by_role("link", name="See my result now").click()
+    expect(page.locator("#triage-heading")).to_have_text("See a physiotherapist, then a doctor")
+    expect(page).to_have_url(re.compile(r"/checklists/heavy-legs/result/$"))
+    expect(page.get_by_text("Your result from the answers so far.")).to_be_visible()
+    assert still_same_document(page)
+
+    page.get_by_role("link", name="Carry on with the questions").click()
+    expect(question).to_contain_text("Has your running gone up quickly")
+    expect(banner).to_contain_text(BANNER)
+
+
+def test_see_my_result_now_works_with_javascript_off(browser, live_server, site):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/checklists/heavy-legs/")
+        answer_in_turn(page, ONE_LEG_STILL_THERE)
+        expect(page).to_have_url(re.compile(r"\?q=recent-illness$"))
+        expect(page.locator(".triage-banner")).to_contain_text(BANNER)
+        page.get_by_role("link", name="See my result now").click()
+        expect(page).to_have_url(re.compile(r"/checklists/heavy-legs/result/$"))
+        expect(page.locator("#triage-heading")).to_have_text("See a physiotherapist, then a doctor")
+        # Under "rest and get checked", massage waits for after the check.
+        helps_now = page.locator(".result-tips:not(.after-check)", has_text="Massage")
+        expect(helps_now).to_have_count(0)
+        expect(page.locator(".after-check", has_text="Massage your legs")).to_have_count(1)
+        page.get_by_role("link", name="Carry on with the questions").click()
+        expect(page).to_have_url(re.compile(r"\?q=recent-illness$"))
+        expect(page.locator(".triage-banner")).to_contain_text(BANNER)
+    finally:
+        context.close()

@@ -17,12 +17,13 @@ def test_typing_a_search_narrows_the_list_in_place_and_back_restores_it(page, ca
     # A full page load would wipe this marker; htmx swaps keep it.
     page.evaluate("window.__sameDocument = 'kept'")
 
-    page.get_by_label("Search the tips").press_sequentially("SLÉEP", delay=40)
+    page.get_by_label("Search tips, answers and facts").press_sequentially("SLÉEP", delay=40)
 
     expect(cards).to_have_count(1)
     expect(page.get_by_role("link", name="Sleep seven to nine hours a night")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/tips/\?q=SL%C3%89EP$"))
-    expect(page.get_by_role("status")).to_have_text("1 tip matching “SLÉEP”")
+    expect(page.get_by_role("status")).to_have_text("1 tip, 2 causes and 1 fact matching “SLÉEP”")
+    expect(page.locator("#found-facts")).to_be_visible()
     assert page.evaluate("window.__sameDocument") == "kept"
 
     page.go_back()
@@ -45,7 +46,7 @@ def test_choosing_a_phase_and_a_cause_filters_without_a_page_load(page, catalogu
 
 def test_a_search_with_no_match_shows_the_empty_state_and_a_way_back(page, catalogue):
     page.goto("/tips/")
-    page.get_by_label("Search the tips").fill("zebra")
+    page.get_by_label("Search tips, answers and facts").fill("zebra")
     expect(page.get_by_role("heading", name="No tips match “zebra”")).to_be_visible()
     page.get_by_role("link", name="Show all tips").click()
     expect(page.locator("#tip-results article.tip-card")).to_have_count(16)
@@ -54,7 +55,7 @@ def test_a_search_with_no_match_shows_the_empty_state_and_a_way_back(page, catal
 def test_a_filtered_url_can_be_shared_and_reloaded(page, catalogue):
     page.goto("/tips/?q=iron&cause=iron-deficiency")
     expect(page.locator("#tip-results article.tip-card")).to_have_count(1)
-    expect(page.get_by_label("Search the tips")).to_have_value("iron")
+    expect(page.get_by_label("Search tips, answers and facts")).to_have_value("iron")
     expect(page.get_by_label("Cause")).to_have_value("iron-deficiency")
 
 
@@ -62,7 +63,7 @@ def test_search_works_without_javascript(browser, live_server, catalogue):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/tips/")
-    page.get_by_label("Search the tips").fill("chocolate")
+    page.get_by_label("Search tips, answers and facts").fill("chocolate")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"/tips/\?q=chocolate"))
     expect(page.locator("#tip-results article.tip-card")).to_have_count(1)

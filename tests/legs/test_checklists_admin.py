@@ -42,6 +42,7 @@ def question_form(q, answers=None, **changes):
                 "next_question": a.next_question_id or "",
                 "ends": a.ends,
                 "triage": a.triage,
+                "advice": a.advice,
                 "causes": [c.pk for c in a.causes.all()],
             }
             for a in q.answers.all()
@@ -166,6 +167,7 @@ def test_an_emergency_answer_is_saved_as_ending_the_questions(admin_client):
     q = question("sleep")
     data = question_form(q)
     data["answers-0-triage"] = Triage.URGENT
+    data["answers-0-advice"] = "Can be a clot: call 111 today."
     data["answers-0-next_question"] = ""
     data["answers-0-ends"] = "on"
     response = admin_client.post(change_url(q), data)
@@ -173,6 +175,17 @@ def test_an_emergency_answer_is_saved_as_ending_the_questions(admin_client):
     saved = TroubleshooterAnswer.objects.get(pk=data["answers-0-id"])
     assert saved.ends is True
     assert saved.triage == Triage.URGENT
+
+
+def test_a_red_flag_answer_without_its_explanation_is_refused(admin_client):
+    q = question("sleep")
+    data = question_form(q)
+    data["answers-0-triage"] = Triage.EMERGENCY
+    data["answers-0-next_question"] = ""
+    data["answers-0-ends"] = "on"
+    html = errors_of(admin_client.post(change_url(q), data))
+    assert "what this red flag can mean" in html
+    assert not TroubleshooterAnswer.objects.filter(pk=data["answers-0-id"], triage="emergency")
 
 
 def test_deleting_a_first_question_that_would_strand_another_is_refused(admin_client):

@@ -151,12 +151,32 @@ def test_an_emergency_answer_always_ends_the_questions():
         answer.full_clean()
 
 
+@pytest.mark.parametrize("level", [Triage.EMERGENCY, Triage.URGENT])
+def test_a_red_flag_answer_must_explain_itself(level):
+    answer = TroubleshooterAnswerFactory.build(
+        question=TroubleshooterQuestionFactory(), triage=level, advice="  "
+    )
+    with pytest.raises(ValidationError, match="what this red flag can mean"):
+        answer.full_clean()
+
+
+def test_the_database_refuses_a_red_flag_answer_without_its_explanation():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TroubleshooterAnswer.objects.create(
+            question=TroubleshooterQuestionFactory(), text="x", triage=Triage.URGENT, ends=True
+        )
+
+
 def test_the_database_refuses_an_urgent_answer_that_leads_on():
     question = TroubleshooterQuestionFactory()
     following = TroubleshooterQuestionFactory(checklist=question.checklist)
     with pytest.raises(IntegrityError), transaction.atomic():
         TroubleshooterAnswer.objects.create(
-            question=question, text="x", triage=Triage.URGENT, next_question=following
+            question=question,
+            text="x",
+            triage=Triage.URGENT,
+            advice="A clot: call 111.",
+            next_question=following,
         )
 
 
@@ -322,3 +342,26 @@ def test_result_shows_the_most_severe_triage_and_lists_milder_ones_as_well():
     assert result.triage == Triage.PHYSIO
     assert result.triage_reasons == [answers[1]]
     assert result.also == [Triage.BLOOD_TEST]
+
+
+def test_questions_left_counts_the_longest_route_to_a_result():
+    first = TroubleshooterQuestionFactory(order=1)
+    short, long_a, long_b = (
+        TroubleshooterQuestionFactory(checklist=first.checklist, order=n) for n in (2, 3, 4)
+    )
+    TroubleshooterAnswerFactory(question=first, next_question=short)
+    TroubleshooterAnswerFactory(question=first, next_question=long_a)
+    TroubleshooterAnswerFactory(question=short)
+    TroubleshooterAnswerFactory(question=long_a, next_question=long_b)
+    TroubleshooterAnswerFactory(question=long_b)
+    tree = Troubleshooter(first.checklist)
+    assert [tree.questions_left(q) for q in (first, short, long_a, long_b)] == [3, 1, 2, 1]
+
+
+def test_questions_left_stops_at_a_loop_the_admin_would_refuse():
+    first = TroubleshooterQuestionFactory(order=1)
+    second = TroubleshooterQuestionFactory(checklist=first.checklist, order=2)
+    TroubleshooterAnswerFactory(question=first, next_question=second)
+    TroubleshooterAnswerFactory(question=second, next_question=first)
+    # first, second, then first again where the loop closes: a number, not a RecursionError.
+    assert Troubleshooter(first.checklist).questions_left(first) == 3

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from legs.formats import call_links
 from legs.models import (
     Checklist,
     ChecklistRun,
@@ -12,7 +13,7 @@ from legs.models import (
     TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
-from legs.troubleshooter import TRIAGE_RANK
+from legs.troubleshooter import most_urgent
 from tests.support import HTMX, TROUBLESHOOTER
 
 pytestmark = pytest.mark.django_db
@@ -200,9 +201,12 @@ def test_each_triage_level_is_reached_and_shown_first(client, content, name):
     page = client.get(RESULT)
     html = page.content.decode()
     assert page.status_code == 200
-    label = Triage(level).label
+    label = call_links(Triage(level).label)
     assert f"data-focus-after-swap>{label}</h2>" in html
-    assert html.index(label) < html.index("Likely causes")
+    if level in (Triage.EMERGENCY, Triage.URGENT):
+        assert "Likely causes" not in html
+    else:
+        assert html.index(label) < html.index("Likely causes")
 
 
 @pytest.mark.parametrize(
@@ -237,8 +241,11 @@ def test_the_result_ranks_causes_and_lists_their_tips(client, content):
         ],
     )
     html = client.get(RESULT).content.decode()
-    causes = re.findall(r'<h3 class="h5 mb-1"><a href="/causes/([\w-]+)/">', html)
-    assert causes == ["lactic-acid", "poor-blood-flow", "overtraining"]
+    likely, possible = html.split("Also possible")
+    cause_link = r'<h4 class="h5 mb-1"><a href="/causes/([\w-]+)/">'
+    assert "Most likely" in likely
+    assert re.findall(cause_link, likely) == ["lactic-acid"]
+    assert re.findall(cause_link, possible) == ["poor-blood-flow", "overtraining"]
     assert "2 of your answers point here." in html
     assert 'href="/tips/warm-up-for-ten-minutes/"' in html
     assert 'href="/tips/avoid-overtraining/"' in html
@@ -268,12 +275,8 @@ def test_every_answer_that_ends_the_questions_leads_to_a_result_page(content):
         for item in route:
             response = client.post(ANSWER_URL, {"question": item.question.slug, "answer": item.pk})
         assert response["Location"] == RESULT, last
-        expected = max(
-            (item.triage for item in route if item.triage),
-            key=TRIAGE_RANK.__getitem__,
-            default=Triage.SELF_CARE,
-        )
-        assert Triage(expected).label in client.get(RESULT).content.decode(), last
+        expected = call_links(Triage(most_urgent(route)).label)
+        assert expected in client.get(RESULT).content.decode(), last
 
 
 def test_the_last_answer_with_htmx_swaps_in_the_result_and_pushes_its_address(client, content):
@@ -411,3 +414,86 @@ def test_troubleshooter_queries_do_not_grow_with_the_answers(
     url = RESULT if answers == len(steps) else PAGE
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+# --- how long, and the level earned so far
+
+
+def test_each_question_says_about_how_many_questions_the_longest_route_from_it_has(client, content):
+    assert "Question 1 of about 11" in client.get(PAGE).content.decode()
+    post_answer(client, "how-long", "Only on today")  # skips the tiredness question
+    assert "Question 2 of about 10" in client.get(PAGE).content.decode()
+    post_answer(client, "one-or-both", "Both legs")  # the shorter branch
+    assert "Question 3 of about 9" in client.get(PAGE).content.decode()
+
+
+ONE_LEG_STILL_THERE = [
+    ("how-long", "A few days"),
+    ("one-or-both", "Mostly one leg"),
+    ("one-leg-signs", "No"),
+    ("one-leg-rest", "Yes, it is still there"),
+]
+BANNER = "From your answers so far: see a physiotherapist, then a doctor."
+
+
+def test_no_question_shows_a_level_before_an_answer_earns_one(client, content):
+    for step in ONE_LEG_STILL_THERE[:-1]:
+        assert "From your answers so far" not in client.get(PAGE).content.decode()
+        post_answer(client, *step)
+    assert "From your answers so far" not in client.get(PAGE).content.decode()
+
+
+def test_every_question_after_an_earned_level_shows_it_with_see_my_result_now(client, content):
+    walk(client, ONE_LEG_STILL_THERE)
+    for slug, text in [("recent-illness", "No"), ("mileage-jump", "No, about the same")]:
+        html = client.get(f"{PAGE}?q={slug}").content.decode()
+        assert BANNER in html
+        assert f'href="{RESULT}"' in html
+        assert "See my result now" in html
+        post_answer(client, slug, text)
+    assert BANNER in client.get(PAGE).content.decode()
+    # The question whose answer earned it does not show it: the answer may still change.
+    assert "From your answers so far" not in client.get(f"{PAGE}?q=one-leg-rest").content.decode()
+
+
+def test_see_my_result_now_shows_the_result_so_far_without_javascript(client, content):
+    walk(client, ONE_LEG_STILL_THERE)
+    response = client.get(RESULT)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"data-focus-after-swap>{Triage.PHYSIO.label}</h2>" in html
+    assert "Your result from the answers so far." in html
+    assert f'href="{PAGE}?q=recent-illness">Carry on with the questions' in html
+    assert "checklists" in client.session  # nothing was cleared or finished
+    assert client.get(PAGE).status_code == 200  # the questions carry on
+
+
+def test_see_my_result_now_with_htmx_swaps_in_the_result(client, content):
+    walk(client, ONE_LEG_STILL_THERE)
+    html = client.get(f"{PAGE}?q=recent-illness").content.decode()
+    assert f'hx-get="{RESULT}"' in html
+    response = client.get(RESULT, headers=HTMX)
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert "HX-Request" in response["Vary"]
+    assert Triage.PHYSIO.label in fragment
+
+
+def test_a_member_seeing_the_result_early_keeps_the_run_open(member_client, member, content):
+    walk(member_client, ONE_LEG_STILL_THERE)
+    assert member_client.get(RESULT).status_code == 200
+    assert ChecklistRun.objects.get(user=member).finished is None
+
+
+def test_an_editors_markup_in_red_flag_advice_is_escaped_and_only_numbers_become_links(
+    client, content
+):
+    urgent = answer("one-leg-signs", "Yes, one or more")
+    urgent.advice = '<script>alert(1)</script><a href="javascript:x">111</a> then call 999.'
+    urgent.save()
+    walk(client, PATHS["urgent, a possible clot"][0])
+    html = client.get(RESULT).content.decode()
+    assert "<script>alert(1)" not in html
+    assert 'href="javascript:' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;a href=&quot;javascript:x&quot;&gt;" in html
+    assert '<a href="tel:111">111</a>&lt;/a&gt; then call <a href="tel:999">999</a>.' in html

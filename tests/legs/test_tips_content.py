@@ -166,6 +166,27 @@ def test_did_you_know_includes_the_peanut_butter_fact(catalogue):
     assert Fact.objects.count() >= 8
 
 
+def test_the_peanut_butter_fact_is_as_strong_as_the_article(catalogue):
+    """The article: a great fuel before a 5K or 10K for its low GI, high carbohydrate and high
+    protein content. Not merely "provides both"."""
+    peanut = Fact.objects.get(text__icontains="peanut butter").text
+    assert "5K or 10K" in peanut
+    assert "low glycaemic index" in peanut
+    assert "high carbohydrate and high protein" in peanut
+
+
+def test_only_tips_that_rest_the_legs_suit_a_rest_and_get_checked_result(catalogue):
+    suit_rest = set(Tip.objects.filter(suits_rest=True).values_list("slug", flat=True))
+    assert suit_rest == {
+        "check-for-injuries",
+        "watch-your-diet",
+        "avoid-overtraining",
+        "drink-enough-water",
+        "get-enough-sleep",
+        "check-your-iron-levels",
+    }
+
+
 def test_fixture_rows_get_their_search_text_although_loaddata_skips_save(catalogue):
     tip = Tip.objects.get(slug="warm-up-for-ten-minutes")
     assert tip.search_text.startswith("warm up: give it ten minutes")

@@ -7,7 +7,13 @@ from hypothesis import strategies as st
 
 from legs.models import Cause, Phase, Tip
 from legs.models.tips import fold_for_search, search_terms
-from tests.factories import CauseFactory, SourceFactory, TipFactory
+from tests.factories import (
+    CauseFactory,
+    FactFactory,
+    QuestionFactory,
+    SourceFactory,
+    TipFactory,
+)
 from tests.support import HTMX
 
 URL = "/tips/"
@@ -262,6 +268,76 @@ def test_search_terms_are_distinct_folded_and_capped():
     assert len(search_terms(" ".join(f"w{n}" for n in range(50)))) == 10
 
 
+# --- the search covers the site, not only tips
+
+
+def found(response) -> dict[str, list[str]]:
+    """What a search found beside the tips, by kind, as text."""
+    return {kind.kind: [str(item) for item in kind.items] for kind in response.context["elsewhere"]}
+
+
+def test_search_finds_the_facts_and_answers_the_site_gives_not_only_tips(client, catalogue):
+    response = client.get(URL, {"q": "peanut"})
+    html = response.content.decode()
+    assert found(response).keys() == {"facts"}
+    assert "No tips match" not in html
+    assert "No tips and 1 fact matching “peanut”" in html
+    assert '<h2 id="found-facts"' in html
+    assert "low glycaemic index" in html
+    assert 'href="/sources/avogel-heavy-legs/"' in html
+
+
+def test_search_lists_each_kind_under_its_own_heading(client, catalogue):
+    response = client.get(URL, {"q": "sleep"})
+    html = response.content.decode()
+    kinds = found(response)
+    assert "Lack of sleep" in kinds["causes"]
+    assert kinds["facts"]
+    assert "get-enough-sleep" in shown_slugs(response)
+    tips_at = html.index('id="phase-lifestyle"')
+    assert tips_at < html.index('id="found-causes"') < html.index('id="found-facts"')
+
+
+def test_search_finds_reader_questions_by_their_answers_too(client, catalogue):
+    response = client.get(URL, {"q": "footfall"})
+    assert found(response) == {"questions": ["How can I stop my knees hurting when I run?"]}
+    html = response.content.decode()
+    assert "What’s being asked" in html
+    assert 'href="/asked/#question-' in html
+
+
+def test_search_of_every_kind_is_case_and_accent_insensitive(client, db):
+    FactFactory(text="L’échauffement dure dix minutes.")
+    QuestionFactory(question="Faut-il s’étirer?", answer="Oui, après la course.")
+    CauseFactory(name="Fatigue généralisée", summary="Quand tout pèse.")
+    for query in ("ÉCHAUFFEMENT", "echauffement", "Échauffement"):
+        assert found(client.get(URL, {"q": query})) == {
+            "facts": ["L’échauffement dure dix minutes."]
+        }
+    for query in ("ETIRER", "étirer", "apres"):
+        assert list(found(client.get(URL, {"q": query}))) == ["questions"], query
+    for query in ("GENERALISEE", "pese"):
+        assert found(client.get(URL, {"q": query})) == {"causes": ["Fatigue généralisée"]}, query
+
+
+def test_unpublished_reader_questions_are_not_found(client, db):
+    QuestionFactory(question="A hidden question about rowing", is_published=False)
+    assert found(client.get(URL, {"q": "rowing"})) == {}
+
+
+def test_phase_and_cause_filters_keep_the_list_to_tips(client, catalogue):
+    assert found(client.get(URL, {"q": "sleep", "phase": "lifestyle"})) == {}
+    assert found(client.get(URL, {"q": "sleep", "cause": "lack-of-sleep"})) == {}
+
+
+def test_the_search_fragment_carries_the_other_kinds_and_their_count(client, catalogue):
+    response = client.get(URL, {"q": "peanut"}, headers=HTMX)
+    html = response.content.decode()
+    assert "<html" not in html
+    assert '<h2 id="found-facts"' in html
+    assert "No tips and 1 fact matching “peanut”" in html
+
+
 def build_catalogue(size: int) -> None:
     """`size` published tips, each with two causes and two related tips, in every phase."""
     sources = SourceFactory.create_batch(2)
@@ -276,10 +352,14 @@ def build_catalogue(size: int) -> None:
         if len(tips) >= 2:
             tip.related.set(tips[-2:])
         tips.append(tip)
+        if n % 4 == 0:
+            FactFactory(tip=tip, text=f"Fact {n} about legs and causes.")
+            QuestionFactory(tip=tip, question=f"Question {n} about legs?", answer="A cause.")
 
 
 # N+1 guard: the list runs the same few queries whether it shows 16 tips or 500.
 LIST_QUERIES = 4  # cause choices, tips with sources, their causes, (cause filter lookup)
+SEARCH_QUERIES = LIST_QUERIES + 3  # + the causes, reader questions and facts found
 
 
 @pytest.mark.parametrize("size", [16, 500])
@@ -292,11 +372,14 @@ def test_tip_list_query_count_does_not_grow_with_tips(
     build_catalogue(size)
     if "cause" in params:
         params = {"cause": Cause.objects.first().slug}
-    with django_assert_max_num_queries(LIST_QUERIES):
+    most = SEARCH_QUERIES if list(params) == ["q"] else LIST_QUERIES
+    with django_assert_max_num_queries(most):
         response = client.get(URL, params)
     assert response.status_code == 200
     assert response.context["tip_count"] > 0
-    with django_assert_max_num_queries(LIST_QUERIES):
+    if list(params) == ["q"]:
+        assert response.context["elsewhere"]
+    with django_assert_max_num_queries(most):
         client.get(URL, params, headers=HTMX)
 
 

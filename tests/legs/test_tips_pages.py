@@ -1,5 +1,7 @@
 """Tip, cause and "What's being asked" pages, the home page's links, the admin."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -9,6 +11,7 @@ from tests.factories import (
     FactFactory,
     QuestionFactory,
     SavedTipFactory,
+    SourceFactory,
     TipFactory,
     UserFactory,
 )
@@ -232,6 +235,80 @@ def test_cause_and_asked_pages_query_counts_do_not_grow(
         client.get(reverse("cause_list"))
     with django_assert_max_num_queries(2):  # questions with tips, facts with sources and tips
         client.get(reverse("asked"))
+
+
+@pytest.mark.parametrize("size", [16, 500])
+def test_source_page_query_count_does_not_grow_with_its_tips(
+    client, db, django_assert_max_num_queries, size
+):
+    source = SourceFactory()
+    causes = CauseFactory.create_batch(3)
+    for _ in range(size):
+        TipFactory(source=source, causes=causes)
+    with django_assert_max_num_queries(3):  # the source, its tips, their causes
+        assert client.get(source.get_absolute_url()).status_code == 200
+
+
+# --- a page per source
+
+
+AVOGEL_GROUPS = [
+    ("Prevent heavy legs while running", [1, 2, 3, 4]),
+    ("Relieve heavy legs after running", [5, 6, 7, 8]),
+    ("Remedies for tired legs", [9, 10]),
+]
+
+
+def test_a_source_page_lists_its_tips_in_article_order_under_its_headings(client, catalogue):
+    source = Source.objects.get(slug="avogel-heavy-legs")
+    html = page(client, "/sources/avogel-heavy-legs/")
+    assert "“10 tips to help heavy legs when running”" in html
+    assert "Earle Logan" in html
+    assert f'href="{source.url}"' in html
+    headings = re.findall(r'<h2 id="group-\d+" class="h4 tip-group-heading">([^<]+)</h2>', html)
+    assert headings == [heading for heading, _ in AVOGEL_GROUPS]
+    shown = re.findall(r'<a href="/tips/([\w-]+)/">', html)
+    expected = Tip.objects.filter(source=source).order_by("source_number")
+    assert shown == [tip.slug for tip in expected]
+    sections = html.split('class="h4 tip-group-heading"')[1:]
+    for (_, numbers), section in zip(AVOGEL_GROUPS, sections, strict=True):
+        found = [
+            int(n) for n in re.findall(r'<span class="text-body-secondary">(\d+)\.</span>', section)
+        ]
+        assert found == numbers
+
+
+def test_caroline_s_page_lists_her_six_tips_in_order(client, catalogue):
+    html = page(client, "/sources/run-with-caroline-heavy-legs/")
+    shown = re.findall(r'<a href="/tips/([\w-]+)/">', html)
+    assert shown == [
+        "cool-down-after-each-run",
+        "avoid-overtraining",
+        "improve-your-running-form",
+        "drink-enough-water",
+        "get-enough-sleep",
+        "check-your-iron-levels",
+    ]
+
+
+def test_a_source_page_leaves_out_unpublished_tips_and_unknown_sources_are_404(client, catalogue):
+    Tip.objects.filter(slug="herbal-gels").update(is_published=False)
+    assert "herbal-gels" not in page(client, "/sources/avogel-heavy-legs/")
+    assert client.get("/sources/no-such-article/").status_code == 404
+
+
+def test_every_source_credit_links_to_its_source_page(client, catalogue):
+    avogel = 'href="/sources/avogel-heavy-legs/"'
+    caroline = 'href="/sources/run-with-caroline-heavy-legs/"'
+    tips_list = page(client, "/tips/")
+    assert tips_list.count(avogel) == 10
+    assert tips_list.count(caroline) == 6
+    assert avogel in page(client, "/tips/massage-your-legs/")
+    assert caroline in page(client, "/tips/get-enough-sleep/")
+    asked_html = page(client, "/asked/")
+    assert avogel in asked_html
+    assert caroline in asked_html
+    assert avogel in page(client, "/")
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ EXPECTED: dict[str, Route] = {
     "tip_unsave": Route(everyone(405), kwargs=lambda world: {"slug": world.tip.slug}, post=True),
     "cause_list": Route(everyone(200)),
     "cause_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.cause.slug}),
+    "source_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.tip.source.slug}),
     "asked": Route(everyone(200)),
     # diary: another member's entries are 404, like ids that do not exist
     "diary": Route(members_only(), post=True),
