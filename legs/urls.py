@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checklists, comments, diary, tips
+from .views import checklists, comments, diary, imports, tips
 
 urlpatterns = [
     path("", tips.home, name="home"),
@@ -49,6 +49,8 @@ urlpatterns = [
     path("diary/checkins/<int:pk>/delete/", diary.checkin_delete, name="checkin_delete"),
     path("diary/export/", diary.diary_export, name="diary_export"),
     path("diary/import/", diary.diary_import, name="diary_import"),
+    path("diary/imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("diary/runs/<int:pk>/effort/", imports.run_effort, name="run_effort"),
     # --- comments
     path("tips/<slug:slug>/comments/", comments.comment_post, name="comment_post"),
     path("tips/<slug:slug>/comments/check/", comments.comment_check, name="comment_check"),

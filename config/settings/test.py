@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import BASE_DIR, CACHES, REDIS_URL, env
 
 # B105: a fixed key is fine for the test suite only; prod refuses to start without its own.
 SECRET_KEY = "test-only-key"  # nosec B105
@@ -13,3 +13,11 @@ if REDIS_URL:
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run inside the request that enqueues them; the one end-to-end test of the real worker
+# sets TASKS_BACKEND to the database backend for its own processes.
+TASKS = {
+    "default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
+}
+# Each test run's uploads stay apart from a developer's (the tests point it at a tmp_path).
+IMPORT_UPLOAD_DIR = BASE_DIR / "var" / "test-imports"

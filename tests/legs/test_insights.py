@@ -43,6 +43,7 @@ def run(
     warm_up: int = 10,
     cool_down: int = 5,
     stretched: bool = False,
+    cadence: int | None = None,
 ) -> SimpleNamespace:
     return SimpleNamespace(
         date=ago(days_ago),
@@ -54,6 +55,7 @@ def run(
         warm_up_minutes=warm_up,
         cool_down_minutes=cool_down,
         stretched_after=stretched,
+        avg_cadence=cadence,
     )
 
 
@@ -727,6 +729,7 @@ def every_insight() -> list[Insight]:
             [],
         ),
         (insights.rule_heavy_after_high_load, *load_diary(1000)),
+        (insights.rule_cadence, [run(n, cadence=150) for n in range(3)], []),
     ]
     for rule, runs, checkins in scenarios:
         insight = apply(rule, runs, checkins)
