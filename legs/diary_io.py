@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from accounts.models import Units, User
 from legs import formats, strava
@@ -370,19 +370,27 @@ class _StravaRow(_RowReader):
         return self.run(strava_run_data(activity, self.zone), Units.KM)
 
 
+class Recorded(Protocol):
+    """What an imported run is made of: a watch's ``Activity`` or a ``StravaActivity``."""
+
+    started_at: datetime.datetime | None
+    distance_m: float
+    moving_s: float
+    elapsed_s: float | None
+    surface: str
+    avg_heart_rate: float | None
+    max_heart_rate: float | None
+    avg_cadence: float | None
+    climb_m: float | None
+
+
 def strava_run_data(activity: strava.StravaActivity, zone: datetime.tzinfo) -> dict[str, Any]:
     """A Strava activity as the run form's data: dated where the member lives, effort only
     when the runner gave Strava one (never a default), heaviness left to the runner."""
     return _imported_run_data(
-        started_at=activity.started_at,
-        zone=zone,
-        distance_m=activity.distance_m,
-        moving_s=activity.moving_s,
-        elapsed_s=activity.elapsed_s,
-        surface=activity.surface,
+        activity,
+        zone,
         rpe=activity.perceived_exertion,
-        avg_heart_rate=activity.avg_heart_rate,
-        max_heart_rate=activity.max_heart_rate,
         notes=activity.notes,
         source=RunSource.STRAVA,
         source_id=activity.activity_id,
@@ -402,74 +410,48 @@ def activity_run_data(
     file the heart rate, cadence, climb and where it was run."""
     if strava_row is None:
         notes = f"Imported: {activity.name}" if activity.name else ""
-        return _imported_run_data(
-            started_at=activity.started_at,
-            zone=zone,
-            distance_m=activity.distance_m,
-            moving_s=activity.moving_s,
-            elapsed_s=activity.elapsed_s,
-            surface=activity.surface,
-            avg_heart_rate=activity.avg_heart_rate,
-            max_heart_rate=activity.max_heart_rate,
-            avg_cadence=activity.avg_cadence,
-            climb_m=activity.climb_m,
-            notes=notes,
-            source=source,
-            source_id=source_id,
-        )
+        return _imported_run_data(activity, zone, notes=notes, source=source, source_id=source_id)
     data = strava_run_data(strava_row, zone)
-    data["started_at"] = strava_row.started_at
-    data["avg_heart_rate"] = (
-        _within(activity.avg_heart_rate, HEART_RATE_RANGE) or data["avg_heart_rate"]
-    )
-    data["max_heart_rate"] = (
-        _within(activity.max_heart_rate, HEART_RATE_RANGE) or data["max_heart_rate"]
-    )
-    data["avg_cadence"] = _within(activity.avg_cadence, CADENCE_RANGE)
-    data["climb_m"] = _within(activity.climb_m, (0, MAX_CLIMB_M))
+    from_file = _imported_run_data(activity, zone, notes="", source=source, source_id=source_id)
+    for name in ("avg_heart_rate", "max_heart_rate", "avg_cadence", "climb_m"):
+        data[name] = from_file[name] if from_file[name] is not None else data[name]
     if activity.surface == "treadmill":
         data["surface"] = activity.surface
     return data
 
 
 def _imported_run_data(
-    *,
-    started_at: datetime.datetime | None,
+    recorded: Recorded,
     zone: datetime.tzinfo,
-    distance_m: float,
-    moving_s: float,
-    elapsed_s: float | None,
-    surface: str,
+    *,
     notes: str,
     source: str,
     source_id: str,
     rpe: int | None = None,
-    avg_heart_rate: float | None = None,
-    max_heart_rate: float | None = None,
-    avg_cadence: float | None = None,
-    climb_m: float | None = None,
 ) -> dict[str, Any]:
     """What every imported run's form data holds: a figure outside the diary's ranges is a
     recording glitch and left out, never a reason to refuse the run."""
-    if started_at is None:
+    if recorded.started_at is None:
         raise RowProblem("Start time: the activity has no start time.")
     return {
-        "date": started_at.astimezone(zone).date().isoformat(),
-        "distance_km": (Decimal(str(distance_m)) / 1000).quantize(Decimal("0.001")),
-        "duration": timedelta(seconds=round(moving_s)),
-        "elapsed_time": timedelta(seconds=round(elapsed_s)) if elapsed_s else None,
+        "date": recorded.started_at.astimezone(zone).date().isoformat(),
+        "distance_km": (Decimal(str(recorded.distance_m)) / 1000).quantize(Decimal("0.001")),
+        "duration": timedelta(seconds=round(recorded.moving_s)),
+        "elapsed_time": timedelta(seconds=round(recorded.elapsed_s))
+        if recorded.elapsed_s
+        else None,
         "kind": RunKind.EASY,  # the file does not say; the member can change it
-        "surface": surface,
+        "surface": recorded.surface,
         "rpe": rpe,
         "warm_up_minutes": 0,
         "cool_down_minutes": 0,
         "stretched_after": False,
-        "avg_heart_rate": _within(avg_heart_rate, HEART_RATE_RANGE),
-        "max_heart_rate": _within(max_heart_rate, HEART_RATE_RANGE),
-        "avg_cadence": _within(avg_cadence, CADENCE_RANGE),
-        "climb_m": _within(climb_m, (0, MAX_CLIMB_M)),
+        "avg_heart_rate": _within(recorded.avg_heart_rate, HEART_RATE_RANGE),
+        "max_heart_rate": _within(recorded.max_heart_rate, HEART_RATE_RANGE),
+        "avg_cadence": _within(recorded.avg_cadence, CADENCE_RANGE),
+        "climb_m": _within(recorded.climb_m, (0, MAX_CLIMB_M)),
         "notes": notes[:NOTES_MAX_LENGTH],
-        "started_at": started_at,
+        "started_at": recorded.started_at,
         "source": source,
         "source_id": source_id[:SOURCE_ID_MAX_LENGTH],
     }

@@ -72,6 +72,8 @@ class StravaActivity:
     perceived_exertion: int | None = None
     avg_heart_rate: int | None = None
     max_heart_rate: int | None = None
+    avg_cadence: int | None = None  # steps a minute (Strava, like FIT, counts one leg: doubled)
+    climb_m: float | None = None
 
     def is_run(self, *, include_walks: bool = False) -> bool:
         kind = self.type.lower()
@@ -125,6 +127,8 @@ def read_record(record: dict[str, str]) -> StravaActivity:
         perceived_exertion=_scale(record.get("perceived exertion", "")),
         avg_heart_rate=_whole(record.get("average heart rate", "")),
         max_heart_rate=_whole(record.get("max heart rate#2") or record.get("max heart rate", "")),
+        avg_cadence=_steps(record.get("average cadence", "")),
+        climb_m=_number(record.get("elevation gain", ""), ""),
     )
 
 
@@ -183,6 +187,11 @@ def _moving(record: dict[str, str], legacy: bool) -> float:
 def _scale(text: str) -> int | None:
     number = _number(text, "")
     return round(number) if number is not None and 0 <= number <= 10 else None
+
+
+def _steps(text: str) -> int | None:
+    number = _number(text, "")
+    return round(number * 2) if number else None
 
 
 def _whole(text: str) -> int | None:

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, CACHES, REDIS_URL, env
 
@@ -19,5 +21,6 @@ WHITENOISE_AUTOREFRESH = True
 TASKS = {
     "default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
 }
-# Each test run's uploads stay apart from a developer's (the tests point it at a tmp_path).
-IMPORT_UPLOAD_DIR = BASE_DIR / "var" / "test-imports"
+# Apart from a developer's uploads (most tests point it at a tmp_path; the worker test's
+# processes read it from the environment).
+IMPORT_UPLOAD_DIR = Path(env("IMPORT_UPLOAD_DIR") or BASE_DIR / "var" / "test-imports")

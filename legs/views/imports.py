@@ -14,7 +14,7 @@ from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
@@ -69,14 +69,17 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_effort(request: HttpRequest, pk: int) -> HttpResponse:
     """Rate an imported run's effort and heaviness, or stop being asked (``dismiss``).
 
-    Without JS: post/redirect/get back to the diary. With HTMX: the list again (the next run
-    waiting moves up), with this row's errors when the ratings were not valid.
+    Rating is a POST; a GET goes to the run's own page. Without JS: post/redirect/get back to
+    the diary. With HTMX: the list again (the next run waiting moves up), with this row's
+    errors when the ratings were not valid.
     """
     run = get_object_or_404(Run.objects.for_user(request.user), pk=pk)
+    if request.method == "GET":
+        return redirect("run_edit", pk=run.pk)
     when = formats.day(run.date)
     forms: dict[int, EffortForm] = {}
     if "dismiss" in request.POST:

@@ -231,7 +231,8 @@ def test_a_run_whose_file_is_missing_is_imported_from_the_csv_and_says_so(member
     item = only_item(upload_)
     assert item.outcome == ItemOutcome.IMPORTED
     assert "from activities.csv alone" in item.message
-    assert item.run.avg_cadence is None
+    # The CSV's own figures then: 71.26 strides a minute (one leg) and 61.9 m of climb.
+    assert (item.run.avg_cadence, item.run.climb_m) == (143, 62)
     assert item.run.distance_km == Decimal("3.323")
 
 
@@ -670,3 +671,62 @@ def test_the_account_json_export_has_the_imported_runs_figures(client):
     assert run["started_at"] == "2022-05-29T15:53:35+00:00"
     assert run["elapsed_time"] == "0:23:48"
     assert (run["source"], run["rpe"]) == ("fit", None)
+
+
+# Queries: constant in the size of the report and of the list of past imports (N+1 guard).
+
+
+def an_import(member, items: int) -> Import:
+    upload_ = Import.objects.create(user=member, status=ImportStatus.DONE, total=items, done=items)
+    runs = Run.objects.bulk_create(
+        Run(
+            user=member,
+            date=member_today(member) - datetime.timedelta(days=n),
+            distance_km=Decimal(5),
+            duration=datetime.timedelta(minutes=30),
+            source="fit",
+        )
+        for n in range(items)
+    )
+    ImportItem.objects.bulk_create(
+        ImportItem(
+            upload=upload_,
+            position=n,
+            name=f"run {n}.fit",
+            outcome=ItemOutcome.IMPORTED if n % 2 else ItemOutcome.DUPLICATE,
+            run=run,
+        )
+        for n, run in enumerate(runs, start=1)
+    )
+    return upload_
+
+
+def test_the_progress_page_reads_the_same_queries_for_2_and_300_activities(
+    client, django_assert_max_num_queries
+):
+    counts = []
+    for size in (2, 300):
+        member = UserFactory()
+        upload_ = an_import(member, size)
+        client.force_login(member)
+        # Session and user, the import, the report page and its count, the outcome counts.
+        with django_assert_max_num_queries(7) as captured:
+            assert client.get(upload_.get_absolute_url()).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_the_import_page_reads_the_same_queries_for_1_and_30_past_imports(
+    client, django_assert_max_num_queries
+):
+    counts = []
+    for size in (1, 30):
+        member = UserFactory()
+        for _ in range(size):
+            an_import(member, 3)
+        client.force_login(member)
+        # Session and user, and the past imports with their counts of runs imported.
+        with django_assert_max_num_queries(3) as captured:
+            assert client.get(reverse("diary_import")).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

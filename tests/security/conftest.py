@@ -5,7 +5,17 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from legs.models import CannedReply, Cause, Checklist, Comment, DisallowedWord, Status, Tip
+from legs.models import (
+    CannedReply,
+    Cause,
+    Checklist,
+    Comment,
+    DisallowedWord,
+    Import,
+    ImportStatus,
+    Status,
+    Tip,
+)
 from tests.factories import (
     CheckInFactory,
     ChecklistRunFactory,
@@ -37,6 +47,7 @@ def build_world() -> SimpleNamespace:
         checklist_run=ChecklistRunFactory(user=owner, checklist=checklist),
         run=RunFactory(user=owner),
         checkin=CheckInFactory(user=owner),
+        upload=Import.objects.create(user=owner, status=ImportStatus.DONE),
         comment=Comment.objects.create(
             tip=tip, name="Reader", email="reader@example.com", body="Why?", status=Status.APPROVED
         ),
