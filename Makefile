@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: setup run serve test lint bench loadtest faults clean
+.PHONY: setup run serve test lint bench bench-imports loadtest faults clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ clean:
 # `setup` of the development database). Needs wrk: apt-get install -y wrk.
 bench: $(DEV_STAMP)
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/imports.py
+
+# The import part of the benchmark alone (tests/bench/imports.py): no wrk needed.
+bench-imports: $(DEV_STAMP)
+	$(PY) tests/bench/imports.py
 
 # Load and faults (tests/load/, see its run.py): 20 simulated people for 60 s against gunicorn as
 # `make serve` runs it, once on SQLite and once on PostgreSQL (a database made and dropped for

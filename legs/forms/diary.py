@@ -295,9 +295,13 @@ class EffortForm(forms.ModelForm):
         # Each run's row is its own form on one page: ids apart.
         kwargs.setdefault("auto_id", f"effort-{run.pk if run else 'new'}-%s")
         super().__init__(*args, **kwargs)
-        for name in self.fields:
-            self.fields[name].required = True
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        # The empty choice names the scale, as the rows have no visible labels.
+        prompts = {"rpe": "Effort (RPE) 0-10", "leg_heaviness": "Heaviness 0-10"}
+        for name, prompt in prompts.items():
+            field = self.fields[name]
+            field.required = True
+            field.choices = [("", prompt), *[choice for choice in field.choices if choice[0] != ""]]
+            field.widget.attrs["class"] = "form-select form-select-sm w-auto"
 
 
 class CheckInForm(DiaryEntryForm):
