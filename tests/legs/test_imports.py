@@ -730,3 +730,28 @@ def test_the_import_page_reads_the_same_queries_for_1_and_30_past_imports(
             assert client.get(reverse("diary_import")).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_my_data_lists_each_import_and_what_became_of_each_file(client):
+    from legs import exports
+
+    owner = UserFactory()
+    client.force_login(owner)
+    imported(
+        client,
+        ("r.fit", real("gap_laufen_landal_park_run.fit")),
+        ("cut.fit", real("fitparse_activity-unexpected-eof.fit")),
+    )
+    (upload_,) = exports.imports_json(owner)
+    run = Run.objects.get(user=owner)
+    assert upload_["files"] == ["r.fit", "cut.fit"]
+    assert upload_["report"] == [
+        {"name": "r.fit", "outcome": "imported", "message": "", "run": run.pk},
+        {
+            "name": "cut.fit",
+            "outcome": "failed",
+            "message": "The file ends early (it was cut off while copying).",
+            "run": None,
+        },
+    ]
+    assert exports.imports_json(UserFactory()) == []
