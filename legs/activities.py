@@ -19,7 +19,6 @@ import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
-from xml.etree.ElementTree import ParseError
 
 import fitdecode
 import gpxpy
@@ -27,7 +26,7 @@ import gpxpy.gpx
 import tcxparser
 from dateutil.parser import isoparse
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import ParseError, iterparse
 from lxml import etree
 
 # The largest activity file read after unzipping: a 24-hour run recorded every second is about
