@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: setup run serve test lint bench loadtest faults clean
+.PHONY: setup run serve test lint bench bench-imports loadtest faults clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
 
+# With one task worker (imports run in the background): the worker starts first, and leaving the
+# server (Ctrl-C) stops it too (a backgrounded job ignores the terminal's Ctrl-C, hence the trap).
 run: setup
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(DEV_STAMP) setup
@@ -42,6 +46,8 @@ lint: $(DEV_STAMP)
 # Needs SECRET_KEY; for a local try-out: SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') SECURE_SSL_REDIRECT=false make serve
 serve: setup
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(PY) manage.py collectstatic --noinput -v0
+	@DJANGO_SETTINGS_MODULE=config.settings.prod $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/gunicorn -c gunicorn.conf.py config.wsgi:application
 
 clean:
@@ -52,6 +58,11 @@ clean:
 # `setup` of the development database). Needs wrk: apt-get install -y wrk.
 bench: $(DEV_STAMP)
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/imports.py
+
+# The import part of the benchmark alone (tests/bench/imports.py): no wrk needed.
+bench-imports: $(DEV_STAMP)
+	$(PY) tests/bench/imports.py
 
 # Load and faults (tests/load/, see its run.py): 20 simulated people for 60 s against gunicorn as
 # `make serve` runs it, once on SQLite and once on PostgreSQL (a database made and dropped for

@@ -22,11 +22,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 from accounts.models import Units, User
-from legs import formats
+from legs import formats, strava
+from legs.activities import Activity
 from legs.diary_schema import (
     CHECKIN_SCHEMA,
     PACE_COLUMN,
@@ -35,14 +36,17 @@ from legs.diary_schema import (
     EntrySchema,
     Kind,
 )
-from legs.forms.diary import CheckInForm, RunForm
+from legs.forms.diary import CheckInForm, ImportedRunForm
 from legs.models.diary import (
-    MAX_DURATION,
+    CADENCE_RANGE,
+    HEART_RATE_RANGE,
+    MAX_CLIMB_M,
     NOTES_MAX_LENGTH,
+    SOURCE_ID_MAX_LENGTH,
     CheckIn,
     Run,
     RunKind,
-    Surface,
+    RunSource,
     member_today,
     member_zone,
 )
@@ -52,16 +56,6 @@ ACTIONS_SEPARATOR = ";"
 MAX_ROWS = 50_000
 MAX_REPORTED_ERRORS = 200
 
-# Strava's activities.csv: these activity types are runs; every other type is skipped.
-STRAVA_RUN_SURFACES = {
-    "run": Surface.ROAD,
-    "trail run": Surface.TRAIL,
-    "trailrun": Surface.TRAIL,
-    "virtual run": Surface.TREADMILL,
-    "virtualrun": Surface.TREADMILL,
-}
-STRAVA_DATE_FORMATS = ("%b %d, %Y, %I:%M:%S %p", "%Y-%m-%d %H:%M:%S", "%d %b %Y, %H:%M:%S")
-STRAVA_REQUIRED = ("activity date", "activity type", "distance")
 
 # A spreadsheet runs a cell that starts with one of these as a formula; exported text cells that
 # do are prefixed with an apostrophe, which the import takes off again (so nothing is lost).
@@ -112,9 +106,19 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
+def _clock(value: timedelta | None) -> str:
+    return "" if value is None else formats.duration_hms(value)
+
+
+def _moment(value: datetime.datetime | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
 # The cell of each kind of value; distances and times, which add a column, are written apart.
 _CSV_CELLS: dict[Kind, Callable[[Any], str]] = {
     Kind.DATE: datetime.date.isoformat,
+    Kind.CLOCK: _clock,
+    Kind.DATETIME: _moment,
     Kind.DECIMAL: formats.plain_number,
     Kind.INTEGER: _number,
     Kind.CHOICE: str,
@@ -173,6 +177,8 @@ _JSON_VALUES: dict[Kind, Callable[[Any], Any]] = {
     Kind.DATE: datetime.date.isoformat,
     Kind.DISTANCE: formats.plain_number,  # in km, as stored
     Kind.DURATION: formats.duration_hms,
+    Kind.CLOCK: lambda value: _clock(value) or None,
+    Kind.DATETIME: lambda value: _moment(value) or None,
     Kind.DECIMAL: formats.plain_number,
     Kind.INTEGER: _as_is,
     Kind.CHOICE: _as_is,
@@ -210,7 +216,7 @@ def read_rows(data: bytes) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""))
 
 
-def parse_csv(data: bytes, *, user: User, default_rpe: int = 3) -> ParsedImport:
+def parse_csv(data: bytes, *, user: User) -> ParsedImport:
     """Recognise the file (ours or Strava's) and validate every row without writing."""
     rows = read_rows(data)
     try:
@@ -219,9 +225,9 @@ def parse_csv(data: bytes, *, user: User, default_rpe: int = 3) -> ParsedImport:
             raise ImportFileError("That file is empty: there is no header row.")
         names = [cell.strip().lower() for cell in header]
         if "type" in names and "date" in names:
-            return _parse(rows, names, _OwnRow(user))
-        if all(name in names for name in STRAVA_REQUIRED):
-            return _parse(rows, names, _StravaRow(user, default_rpe))
+            return _parse(rows, header, _OwnRow(user))
+        if strava.is_strava_header(names):
+            return _parse(rows, header, _StravaRow(user))
     except csv.Error as error:
         raise ImportFileError(f"That file is not valid CSV: {error}.") from None
     raise ImportFileError(
@@ -231,26 +237,20 @@ def parse_csv(data: bytes, *, user: User, default_rpe: int = 3) -> ParsedImport:
     )
 
 
-def _parse(rows: Iterable[list[str]], names: list[str], reader: _RowReader) -> ParsedImport:
+def _parse(rows: Iterable[list[str]], header: list[str], reader: _RowReader) -> ParsedImport:
     parsed = ParsedImport(source=reader.source)
-    # Strava's file repeats some column names (Distance in km, then again in metres): the first
-    # one of each name is the one meant.
-    first_index: dict[str, int] = {}
-    for index, name in enumerate(names):
-        first_index.setdefault(name, index)
     checkin_rows: dict[datetime.date, int] = {}
-    for number, cells in enumerate(rows, start=2):
+    # Strava's file repeats some column names (Distance in km, then again in metres): the
+    # first of each name is the record's "<name>", the second "<name>#2".
+    records = strava.keyed_records(header, rows)
+    for number, record in enumerate(records, start=2):
         if number - 1 > MAX_ROWS:
             raise ImportFileError(
                 f"That file has more than {MAX_ROWS:,} rows. Split it and import the parts one "
                 "at a time."
             )
-        if not any(cell.strip() for cell in cells):
+        if not any(record.values()):
             continue
-        record = {
-            name: cells[index].strip() if index < len(cells) else ""
-            for name, index in first_index.items()
-        }
         try:
             entry = reader.read(record, parsed)
         except RowProblem as problem:
@@ -303,7 +303,7 @@ class _RowReader(ABC):
         """One CSV record as an unsaved entry, None for a row to skip; RowProblem if bad."""
 
     def run(self, data: dict[str, Any], unit: str) -> Run:
-        form = RunForm(data, user=self.user, today=self.today, unit=unit, heaviness_required=False)
+        form = ImportedRunForm(data, user=self.user, today=self.today, unit=unit)
         if not form.is_valid():
             raise _form_problem(form)
         form.instance.user = self.user
@@ -325,7 +325,10 @@ class _OwnRow(_RowReader):
         unit = record.get(UNIT_COLUMN, "").lower()
         if unit not in Units.values:
             raise RowProblem(f"Unit: write km or mi (not “{record.get(UNIT_COLUMN, '')}”).")
-        return self.run(_form_data(record, RUN_SCHEMA), unit)
+        data = _form_data(record, RUN_SCHEMA)
+        # Files exported before runs said where they came from: these came from a CSV.
+        data["source"] = data["source"] or RunSource.CSV
+        return self.run(data, unit)
 
     def _checkin(self, record: dict[str, str]) -> CheckIn:
         form = CheckInForm(_form_data(record, CHECKIN_SCHEMA), user=self.user, today=self.today)
@@ -354,79 +357,111 @@ def _form_data(record: dict[str, str], schema: EntrySchema) -> dict[str, Any]:
 class _StravaRow(_RowReader):
     source = "strava"
 
-    def __init__(self, user: User, default_rpe: int) -> None:
+    def __init__(self, user: User) -> None:
         super().__init__(user)
-        self.default_rpe = default_rpe
         self.zone = member_zone(user)
 
     def read(self, record: dict[str, str], parsed: ParsedImport) -> Run | None:
-        activity = record.get("activity type", "")
-        surface = STRAVA_RUN_SURFACES.get(activity.lower())
-        if surface is None:
-            parsed.skipped[activity or "(no type)"] += 1
+        try:
+            activity = strava.read_record(record)
+        except strava.RowError as problem:
+            raise RowProblem(str(problem)) from None
+        if not activity.is_run():
+            parsed.skipped[activity.type] += 1
             return None
-        started = self._started(record.get("activity date", ""))
-        data = {
-            "date": started.date().isoformat(),
-            "distance_km": self._decimal(record.get("distance", ""), "Distance"),
-            "duration": self._duration(record),
-            "kind": RunKind.EASY,  # activities.csv does not say; the member can edit it
-            "surface": surface,
-            "rpe": self._rpe(record.get("perceived exertion", "")),
-            "warm_up_minutes": 0,
-            "cool_down_minutes": 0,
-            "stretched_after": False,
-            "notes": self._notes(record),
-        }
-        return self.run(data, Units.KM)
+        return self.run(strava_run_data(activity, self.zone), Units.KM)
 
-    def _started(self, text: str) -> datetime.datetime:
-        # Strava writes the start time in UTC; the diary's date is the member's local date.
-        for pattern in STRAVA_DATE_FORMATS:
-            try:
-                moment = datetime.datetime.strptime(text, pattern)
-            except ValueError:
-                continue
-            return moment.replace(tzinfo=datetime.UTC).astimezone(self.zone)
-        raise RowProblem(
-            f"Activity Date: could not read “{text}” (expected a date like "
-            "“Mar 1, 2024, 7:02:11 AM”)."
-        )
 
-    @staticmethod
-    def _decimal(text: str, label: str) -> str:
-        value = text.replace(",", ".") if "," in text and "." not in text else text
-        try:
-            number = Decimal(value or "x")
-        except InvalidOperation:
-            number = None
-        # NaN and infinity are Decimals too, and "sNaN" is not even a float.
-        if number is None or not number.is_finite():
-            raise RowProblem(f"{label}: “{text}” is not a number.")
-        return value
+class Recorded(Protocol):
+    """What an imported run is made of: a watch's ``Activity`` or a ``StravaActivity``."""
 
-    def _duration(self, record: dict[str, str]) -> timedelta:
-        # Moving time leaves out stops at traffic lights; elapsed time is the fallback.
-        for column in ("moving time", "elapsed time"):
-            text = record.get(column, "")
-            if not text:
-                continue
-            seconds = float(Decimal(self._decimal(text, column.title())))
-            if seconds > MAX_DURATION.total_seconds():
-                raise RowProblem(f"{column.title()}: more than 48 hours ({text} seconds).")
-            if seconds > 0:
-                return timedelta(seconds=round(seconds))
-        raise RowProblem("Moving Time and Elapsed Time: the activity has no time in seconds.")
+    started_at: datetime.datetime | None
+    distance_m: float
+    moving_s: float
+    elapsed_s: float | None
+    surface: str
+    avg_heart_rate: float | None
+    max_heart_rate: float | None
+    avg_cadence: float | None
+    climb_m: float | None
 
-    def _rpe(self, text: str) -> int:
-        try:
-            value = round(float(text))
-        except (ValueError, OverflowError):  # not a number, NaN, or infinite
-            return self.default_rpe
-        return value if 0 <= value <= 10 else self.default_rpe
 
-    @staticmethod
-    def _notes(record: dict[str, str]) -> str:
-        parts = [record.get("activity name", ""), record.get("activity description", "")]
-        text = "Strava: " + " · ".join(part for part in parts if part)
-        return text[:NOTES_MAX_LENGTH]
+def strava_run_data(activity: strava.StravaActivity, zone: datetime.tzinfo) -> dict[str, Any]:
+    """A Strava activity as the run form's data: dated where the member lives, effort only
+    when the runner gave Strava one (never a default), heaviness left to the runner."""
+    return _imported_run_data(
+        activity,
+        zone,
+        rpe=activity.perceived_exertion,
+        notes=activity.notes,
+        source=RunSource.STRAVA,
+        source_id=activity.activity_id,
+    )
+
+
+def activity_run_data(
+    activity: Activity,
+    zone: datetime.tzinfo,
+    *,
+    source: str,
+    source_id: str,
+    strava_row: strava.StravaActivity | None = None,
+) -> dict[str, Any]:
+    """A watch's activity as the run form's data. With the Strava export's row for it, the row
+    gives the name, notes, effort, distance and time (what the runner saw on Strava) and the
+    file the heart rate, cadence, climb and where it was run."""
+    if strava_row is None:
+        notes = f"Imported: {activity.name}" if activity.name else ""
+        return _imported_run_data(activity, zone, notes=notes, source=source, source_id=source_id)
+    data = strava_run_data(strava_row, zone)
+    from_file = _imported_run_data(activity, zone, notes="", source=source, source_id=source_id)
+    for name in ("avg_heart_rate", "max_heart_rate", "avg_cadence", "climb_m"):
+        data[name] = from_file[name] if from_file[name] is not None else data[name]
+    if activity.surface == "treadmill":
+        data["surface"] = activity.surface
+    return data
+
+
+def _imported_run_data(
+    recorded: Recorded,
+    zone: datetime.tzinfo,
+    *,
+    notes: str,
+    source: str,
+    source_id: str,
+    rpe: int | None = None,
+) -> dict[str, Any]:
+    """What every imported run's form data holds: a figure outside the diary's ranges is a
+    recording glitch and left out, never a reason to refuse the run."""
+    if recorded.started_at is None:
+        raise RowProblem("Start time: the activity has no start time.")
+    return {
+        "date": recorded.started_at.astimezone(zone).date().isoformat(),
+        "distance_km": (Decimal(str(recorded.distance_m)) / 1000).quantize(Decimal("0.001")),
+        "duration": timedelta(seconds=round(recorded.moving_s)),
+        "elapsed_time": timedelta(seconds=round(recorded.elapsed_s))
+        if recorded.elapsed_s
+        else None,
+        "kind": RunKind.EASY,  # the file does not say; the member can change it
+        "surface": recorded.surface,
+        "rpe": rpe,
+        "warm_up_minutes": 0,
+        "cool_down_minutes": 0,
+        "stretched_after": False,
+        "avg_heart_rate": _within(recorded.avg_heart_rate, HEART_RATE_RANGE),
+        "max_heart_rate": _within(recorded.max_heart_rate, HEART_RATE_RANGE),
+        "avg_cadence": _within(recorded.avg_cadence, CADENCE_RANGE),
+        "climb_m": _within(recorded.climb_m, (0, MAX_CLIMB_M)),
+        "notes": notes[:NOTES_MAX_LENGTH],
+        "started_at": recorded.started_at,
+        "source": source,
+        "source_id": source_id[:SOURCE_ID_MAX_LENGTH],
+    }
+
+
+def _within(value: float | None, bounds: tuple[int, int]) -> int | None:
+    if value is None:
+        return None
+    number = round(value)
+    low, high = bounds
+    return number if low <= number <= high else None

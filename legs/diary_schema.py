@@ -27,6 +27,8 @@ class Kind(StrEnum):
     # h:mm:ss. A CSV row follows it with the pace over the run's distance (written, never
     # read back); JSON adds the whole seconds as "<name>_seconds".
     DURATION = "duration"
+    CLOCK = "clock"  # h:mm:ss, empty (JSON null) when not given; no pace follows it
+    DATETIME = "datetime"  # ISO 8601 with its UTC offset, 2022-05-29T15:53:35+00:00, or empty
     DECIMAL = "decimal"  # no exponent or trailing zeros: 7.5, not 7.50
     INTEGER = "integer"  # a whole number; an empty cell (JSON null) when not given
     CHOICE = "choice"  # the stored value of one of the field's choices, "easy"
@@ -40,6 +42,9 @@ class Field:
     name: str  # the model field, the form field and the JSON key
     kind: Kind
     column: str = ""  # the CSV column, when it is not the name
+    # Shown in the member's form; the rest is the import's to fill (where a run came from),
+    # still written to and read from CSV and JSON.
+    in_form: bool = True
 
     @property
     def csv_column(self) -> str:
@@ -59,6 +64,10 @@ class EntrySchema:
     @property
     def names(self) -> list[str]:
         return [field.name for field in self.fields]
+
+    @property
+    def form_names(self) -> list[str]:
+        return [field.name for field in self.fields if field.in_form]
 
     @property
     def csv_columns(self) -> list[str]:
@@ -94,7 +103,15 @@ RUN_SCHEMA = EntrySchema(
         Field("water_ml", Kind.INTEGER),
         Field("pain_location", Kind.TEXT),
         Field("pain_score", Kind.INTEGER),
+        Field("elapsed_time", Kind.CLOCK),
+        Field("avg_heart_rate", Kind.INTEGER),
+        Field("max_heart_rate", Kind.INTEGER),
+        Field("avg_cadence", Kind.INTEGER),
+        Field("climb_m", Kind.INTEGER),
         Field("notes", Kind.TEXT),
+        Field("started_at", Kind.DATETIME, in_form=False),
+        Field("source", Kind.CHOICE, in_form=False),
+        Field("source_id", Kind.TEXT, in_form=False),
     ),
 )
 

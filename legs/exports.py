@@ -22,6 +22,8 @@ from legs.models import (
     ChecklistRunAnswer,
     ChecklistRunStep,
     Comment,
+    Import,
+    ImportItem,
     Run,
     SavedTip,
     Trial,
@@ -157,6 +159,34 @@ def trials_json(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def imports_json(user: User) -> list[dict[str, Any]]:
+    """Each import: the files as uploaded (the files themselves are deleted once read), what
+    became of each activity, and the run it made or found (its ``id`` is the one in ``runs``)."""
+    uploads = (
+        Import.objects.for_user(user)
+        .prefetch_related(Prefetch("items", queryset=ImportItem.objects.order_by("position")))
+        .order_by("created", "pk")
+    )
+    return [
+        {
+            "created": upload.created.isoformat(),
+            "status": upload.status,
+            "files": upload.file_names,
+            "summary": upload.summary,
+            "report": [
+                {
+                    "name": item.name,
+                    "outcome": item.outcome,
+                    "message": item.message,
+                    "run": item.run_id,
+                }
+                for item in upload.items.all()
+            ],
+        }
+        for upload in uploads
+    ]
+
+
 # One line per section: its key in the download and the function that fills it.
 SECTIONS: dict[str, Callable[[User], Any]] = {
     "runs": runs_json,
@@ -165,4 +195,5 @@ SECTIONS: dict[str, Callable[[User], Any]] = {
     "comments": comments_json,
     "checklist_runs": checklist_runs_json,
     "trials": trials_json,
+    "imports": imports_json,
 }

@@ -3,8 +3,9 @@
 No Django in here. Entries are duck-typed (model instances, dataclasses or SimpleNamespaces):
 
 - a run has ``date``, ``distance_km`` (Decimal or float), ``duration`` (timedelta), ``kind``
-  ("easy", "long", "intervals", "tempo", "race", "recovery"), ``rpe`` (0-10),
-  ``leg_heaviness`` (0-10), ``warm_up_minutes``, ``cool_down_minutes``, ``stretched_after``;
+  ("easy", "long", "intervals", "tempo", "race", "recovery"), ``rpe`` (0-10, or None on an
+  imported run not rated yet), ``leg_heaviness`` (0-10 or None), ``warm_up_minutes``,
+  ``cool_down_minutes``, ``stretched_after``, ``avg_cadence`` (steps a minute, or None);
 - a check-in has ``date``, ``sleep_hours``, ``leg_heaviness`` (0-10, on waking), ``rest_day``.
 
 Inputs may come in any order and may be empty. ``build_insights`` runs every rule and returns the
@@ -23,7 +24,9 @@ Definitions used throughout:
 - "The last 7 days" is today and the 6 days before it (0-6 days ago); "the week before" is
   7-13 days ago; "two weeks before" is 14-20 days ago.
 - Session load = RPE x minutes (Foster's session-RPE). A day's load is the sum of its runs' loads;
-  a day without runs has load 0.
+  a day without runs has load 0. A run without an effort rating (imported, not rated yet) has no
+  load we can know: the load rules leave it out and say how many runs they left out, as the
+  heaviness rules do for runs without a heaviness. Nothing is guessed.
 - A rest day is a day with no run, or a day whose check-in says ``rest_day`` (a walk logged as a
   run on a rest day still counts as rest). A running day is any other day.
 - Until today is over, a today without a run does not end a running streak: the streak is counted
@@ -60,6 +63,7 @@ TIP_SLEEP = "get-enough-sleep"
 TIP_IRON = "check-your-iron-levels"
 TIP_WATER = "drink-enough-water"
 TIP_REST_DAYS = "adjust-your-route"
+TIP_FORM = "improve-your-running-form"
 TIP_SLUGS = (
     TIP_WARM_UP,
     TIP_COOL_DOWN,
@@ -68,6 +72,7 @@ TIP_SLUGS = (
     TIP_IRON,
     TIP_WATER,
     TIP_REST_DAYS,
+    TIP_FORM,
 )
 
 # How far back any rule looks; the views fetch entries with date > today - WINDOW_DAYS.
@@ -109,6 +114,12 @@ HEAVINESS_RED_FLAG_MIN_LOGGED_DAYS = 10  # our choice: entries on at least 10 of
 HEAVINESS_TREND_MIN_DAYS = 3  # our choice: days with entries needed in each week of the trend
 HEAVINESS_DIFFERENCE = 1.0  # our choice: a difference under 1 point on 0-10 is noise
 
+# Cadence (steps a minute, both feet).
+CADENCE_LOW = 160  # our choice: well below the 170-180 many coached runners land at
+# Heiderscheit et al. 2011: 5-10 % more steps a minute at the same pace eased hip and knee load.
+CADENCE_STEP_UP = 0.05
+MIN_RUNS_WITH_CADENCE = 3  # our choice: as for the habit shares
+
 # "Your heavy-leg days usually follow..." comparisons.
 MIN_ENTRIES_PER_SIDE = 5  # our choice: entries needed on each side before comparing
 # Our choice: a week above 1.3 x the median 7-day load of the 12-week window (1.3 echoes the top
@@ -146,11 +157,12 @@ class RunLike(Protocol):
     distance_km: Decimal | float
     duration: timedelta
     kind: str
-    rpe: int
-    leg_heaviness: int
+    rpe: int | None
+    leg_heaviness: int | None
     warm_up_minutes: int
     cool_down_minutes: int
     stretched_after: bool
+    avg_cadence: int | None
 
 
 class CheckInLike(Protocol):
@@ -169,7 +181,9 @@ CheckIns = Iterable[CheckInLike]
 
 
 def session_load(run: RunLike) -> float:
-    """Foster's session load: RPE (0-10) x minutes."""
+    """Foster's session load: RPE (0-10) x minutes; 0 for a run not rated (left out)."""
+    if run.rpe is None:
+        return 0.0
     return float(run.rpe) * run.duration.total_seconds() / 60
 
 
@@ -382,14 +396,15 @@ def rule_workload_ratio(*, runs: Runs, checkins: CheckIns, today: date) -> Insig
             "That is inside the 0.8 to 1.3 range often called the sweet spot, where training is "
             "associated with fewer injuries."
         )
-    count = len(_between(runs, today - timedelta(ACWR_MIN_SPAN_DAYS - 1), today))
+    recent = _between(runs, today - timedelta(ACWR_MIN_SPAN_DAYS - 1), today)
     return Insight(
         key="workload_ratio",
         level=level,
         title=title,
         text=f"{said} {reason}",
         tip_slug=TIP_AVOID_OVERTRAINING,
-        basis=f"Based on {formats.plural(count, 'run')} over the last 28 days.",
+        basis=f"Based on {formats.plural(len(recent), 'run')} over the last 28 days."
+        + _left_out(recent, "rpe"),
     )
 
 
@@ -462,7 +477,7 @@ def rule_monotony(*, runs: Runs, checkins: CheckIns, today: date) -> Insight | N
             f"Your training monotony over the last 7 days is {value:.1f}: your days have been "
             "very alike, with little difference between hard days and easy or rest days."
         )
-    count = len(_between(runs, today - timedelta(6), today))
+    recent = _between(runs, today - timedelta(6), today)
     return Insight(
         key="monotony",
         level=Level.WARNING,
@@ -472,7 +487,8 @@ def rule_monotony(*, runs: Runs, checkins: CheckIns, today: date) -> Insight | N
             "especially when the load is high. Mixing in easier days or a rest day might help."
         ),
         tip_slug=TIP_AVOID_OVERTRAINING,
-        basis=f"Based on {formats.plural(count, 'run')} over the last 7 days.",
+        basis=f"Based on {formats.plural(len(recent), 'run')} over the last 7 days."
+        + _left_out(recent, "rpe"),
     )
 
 
@@ -567,8 +583,13 @@ def rule_heaviness_trend(*, runs: Runs, checkins: CheckIns, today: date) -> Insi
         f"{heavy_now:.1f}/10 on average over the last 7 days, against {heavy_before:.1f}/10 "
         "the week before"
     )
-    days = formats.plural(len(now) + len(before), "day")
-    basis = f"Based on {days} with entries over the last 14 days."
+    fortnight = _between(runs, before_start, today)
+    basis = (
+        f"Based on {formats.plural(len(now) + len(before), 'day')} with entries over the last "
+        "14 days."
+        + _left_out(fortnight, "leg_heaviness")
+        + _left_out(fortnight, "rpe")
+    )
     if _at_least(difference, HEAVINESS_DIFFERENCE):
         load_rose = load_now > 0 and (load_change is None or _exceeds(load_change, LOAD_RISE))
         if load_rose:
@@ -673,7 +694,8 @@ def rule_heavy_without_warm_up(*, runs: Runs, checkins: CheckIns, today: date) -
     """Run heaviness without a 10-minute warm-up against runs with one."""
     without: list[float] = []
     with_: list[float] = []
-    for run in _between(runs, today - timedelta(WINDOW_DAYS - 1), today):
+    window = _between(runs, today - timedelta(WINDOW_DAYS - 1), today)
+    for run in window:
         if run.leg_heaviness is None:
             continue
         side = with_ if (run.warm_up_minutes or 0) >= WARM_UP_MINUTES else without
@@ -689,6 +711,7 @@ def rule_heavy_without_warm_up(*, runs: Runs, checkins: CheckIns, today: date) -
         unit="run",
         link="skipping the warm-up is associated with heavier legs",
         tip_slug=TIP_WARM_UP,
+        left_out=_left_out(window, "leg_heaviness"),
     )
 
 
@@ -739,6 +762,37 @@ def rule_heavy_after_high_load(*, runs: Runs, checkins: CheckIns, today: date) -
             "week over the last 4)"
         ),
         tip_slug=TIP_AVOID_OVERTRAINING,
+        left_out=_left_out(_between(runs, window_start, today), "rpe"),
+    )
+
+
+def rule_cadence(*, runs: Runs, checkins: CheckIns, today: date) -> Insight | None:
+    """Average cadence of the last 28 days' runs that have one (imported from a watch): a note
+    below CADENCE_LOW steps a minute, with Run With Caroline's form tip."""
+    recent = _between(runs, today - timedelta(HABIT_WINDOW_DAYS - 1), today)
+    cadences = [run.avg_cadence for run in recent if run.avg_cadence]
+    if len(cadences) < MIN_RUNS_WITH_CADENCE:
+        return None
+    average = statistics.fmean(cadences)
+    if average >= CADENCE_LOW:
+        return None
+    target = round(average * (1 + CADENCE_STEP_UP))
+    without = len(recent) - len(cadences)
+    return Insight(
+        key="cadence",
+        level=Level.NOTE,
+        title="Quick steps, don't bounce",
+        text=(
+            f"Your runs of the last 4 weeks averaged {average:.0f} steps a minute. Slow, long "
+            "strides with a lot of bounce are associated with more stress on the legs, and "
+            "with legs that tire and feel heavy. You might try quicker, lighter steps at the "
+            f"same pace, about 5% more (around {target} a minute), on an easy run: in a study "
+            "of runners, 5 to 10% more steps a minute eased the load on hips and knees."
+        ),
+        tip_slug=TIP_FORM,
+        basis=f"Based on the cadence your watch recorded on {formats.plural(len(cadences), 'run')}"
+        " over the last 28 days"
+        + (f" ({formats.plural(without, 'run')} without one)." if without else "."),
     )
 
 
@@ -758,6 +812,7 @@ RULES: Sequence[Callable[..., Insight | None]] = (
     rule_heavy_after_high_load,
     rule_warm_up_share,
     rule_cool_down_share,
+    rule_cadence,
 )
 
 
@@ -840,6 +895,20 @@ def _heaviness_by_day(
     return {day: combine(day_values) for day, day_values in values.items()}
 
 
+def _left_out(runs: list[RunLike], rating: str) -> str:
+    """The basis's last words when some of ``runs`` lack ``rating`` ("rpe" or
+    "leg_heaviness"): how many were left out, and where to rate them."""
+    missing = sum(1 for run in runs if getattr(run, rating) is None)
+    if not missing:
+        return ""
+    what = "an effort rating" if rating == "rpe" else "a heaviness rating"
+    verb = "is" if missing == 1 else "are"
+    return (
+        f" {formats.plural(missing, 'run')} without {what} {verb} left out: rate them on "
+        "your diary page."
+    )
+
+
 def _habit_share(
     runs: Runs,
     today: date,
@@ -882,9 +951,11 @@ def _comparison(
     unit: str,
     link: str,
     tip_slug: str,
+    left_out: str = "",
 ) -> Insight | None:
     """A "your heavy-leg days usually follow..." note, when both sides have enough entries and
-    the first side is heavier by at least HEAVINESS_DIFFERENCE points; otherwise None."""
+    the first side is heavier by at least HEAVINESS_DIFFERENCE points; otherwise None.
+    ``left_out`` (see ``_left_out``) ends its basis."""
     if min(len(heavier_side), len(lighter_side)) < MIN_ENTRIES_PER_SIDE:
         return None
     heavy, light = statistics.fmean(heavier_side), statistics.fmean(lighter_side)
@@ -903,6 +974,6 @@ def _comparison(
         tip_slug=tip_slug,
         basis=(
             f"Based on {formats.plural(len(heavier_side) + len(lighter_side), unit)} "
-            f"over the last {WINDOW_DAYS // 7} weeks."
+            f"over the last {WINDOW_DAYS // 7} weeks.{left_out}"
         ),
     )

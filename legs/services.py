@@ -9,11 +9,14 @@ caller and raises ValueError.
 from __future__ import annotations
 
 import textwrap
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, When
@@ -22,6 +25,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.public_cache import bump_public_version
+from legs import imports, tasks
+from legs.activities import same_run
 from legs.diary_schema import CHECKIN_ANSWERS
 from legs.models import (
     CheckIn,
@@ -33,6 +38,9 @@ from legs.models import (
     Comment,
     CommentReport,
     DisallowedWord,
+    Import,
+    ImportItem,
+    ItemOutcome,
     Question,
     Run,
     Status,
@@ -41,6 +49,7 @@ from legs.models import (
     TroubleshooterAnswer,
 )
 from legs.models.comments import MODERATOR_PERMISSIONS, MODERATORS_GROUP, count_links
+from legs.models.diary import MAX_RUNS_PER_MEMBER
 
 
 class Refused(Exception):
@@ -252,6 +261,39 @@ def checkin_save(*, checkin: CheckIn) -> CheckInSaved:
     return CheckInSaved(checkin=checkin, merged=merged)
 
 
+class DiaryFull(Refused):
+    """The member's diary is at MAX_RUNS_PER_MEMBER runs."""
+
+
+def _refuse_past_the_cap(*, user: User, adding: int) -> None:
+    held = Run.objects.for_user(user).count()
+    if held + adding > MAX_RUNS_PER_MEMBER:
+        raise DiaryFull(
+            f"Your diary holds {held:,} runs, and at most {MAX_RUNS_PER_MEMBER:,} fit in one "
+            "diary. Delete some old runs (or export your diary and start a new one) to import "
+            "more."
+        )
+
+
+class _Twins:
+    """The member's runs around some dates, to tell which new runs they already hold."""
+
+    def __init__(self, runs: Iterable[Run]) -> None:
+        self.by_date: dict[date, list[Run]] = defaultdict(list)
+        for run in runs:
+            self.add(run)
+
+    def add(self, run: Run) -> None:
+        self.by_date[run.date].append(run)
+
+    def twin(self, run: Run) -> Run | None:
+        for day in (run.date - timedelta(1), run.date, run.date + timedelta(1)):
+            for held in self.by_date.get(day, ()):
+                if same_run(run, held):
+                    return held
+        return None
+
+
 @dataclass(frozen=True)
 class DiaryImportResult:
     runs_added: int
@@ -264,26 +306,31 @@ class DiaryImportResult:
 def diary_import(*, user: User, runs: list[Run], checkins: list[CheckIn]) -> DiaryImportResult:
     """Write validated, unsaved runs and check-ins to the member's diary, all or nothing.
 
-    A run already in the diary (same date, distance and time) is not added again, so importing
-    the same file twice changes nothing. A check-in for a day that already has one replaces that
-    day's answers (one check-in per day, as ``checkin_save``), in bulk for the whole file.
+    A run already in the diary (``activities.same_run``: the same start time, or the same date,
+    distance and time give or take a little) is not added again, so importing the same file
+    twice changes nothing; DiaryFull refuses the lot past the diary's cap. A check-in for a day
+    that already has one replaces that day's answers (one check-in per day, as
+    ``checkin_save``), in bulk for the whole file.
     """
-    seen = set()
+    twins = _Twins([])
     if runs:
         # One read over the file's span (not an IN list, which SQLite caps in length).
-        seen = set(
+        twins = _Twins(
             Run.objects.for_user(user)
-            .filter(date__gte=min(r.date for r in runs), date__lte=max(r.date for r in runs))
-            .values_list("date", "distance_km", "duration")
+            .filter(
+                date__gte=min(r.date for r in runs) - timedelta(1),
+                date__lte=max(r.date for r in runs) + timedelta(1),
+            )
+            .only("date", "distance_km", "duration", "started_at")
         )
     new_runs = []
     for run in runs:
-        key = (run.date, run.distance_km, run.duration)
-        if key in seen:
+        if twins.twin(run) is not None:
             continue
-        seen.add(key)
+        twins.add(run)
         run.user = user
         new_runs.append(run)
+    _refuse_past_the_cap(user=user, adding=len(new_runs))
     Run.objects.bulk_create(new_runs, batch_size=500)
 
     by_date = {}
@@ -346,6 +393,85 @@ def trial_start(*, trial: Trial) -> Trial:
             "again today, or start again tomorrow."
         ) from None
     return trial
+
+
+# --- imports (activity files, Strava exports, large CSVs: see legs.imports)
+
+
+class ImportAlreadyRunning(Refused):
+    """The member has an import queued or running: one at a time."""
+
+
+@transaction.atomic
+def import_start(*, user: User, uploads: Sequence[UploadedFile], include_walks: bool) -> Import:
+    """Store the uploaded files privately and queue the task that imports them.
+
+    The database backend queues the task in this same transaction, so the import and its task
+    are committed together or not at all. ImportAlreadyRunning when the member has one
+    unfinished.
+    """
+    message = (
+        "Your last import is still running. Wait for it to finish (its page shows how far it "
+        "is), then import these files."
+    )
+    if Import.objects.for_user(user).unfinished().exists():
+        raise ImportAlreadyRunning(message)
+    try:
+        with transaction.atomic():
+            upload = Import.objects.create(
+                user=user, include_walks=include_walks, total=len(uploads)
+            )
+    except IntegrityError:  # another request started one a moment ago
+        raise ImportAlreadyRunning(message) from None
+    upload.files = imports.store_uploads(upload, uploads)
+    upload.save(update_fields=["files"])
+    tasks.import_files.enqueue(upload.pk)
+    return upload
+
+
+@transaction.atomic
+def imported_run_save(
+    *, upload: Import, position: int, name: str, run: Run, message: str = ""
+) -> ImportItem:
+    """Save one validated, unsaved run from an import with its line in the report, both or
+    neither: a worker killed between the two leaves neither, and the task run again writes the
+    run once. A run the diary already holds is reported with a link to it, not saved again."""
+    twin = _Twins(Run.objects.for_user(upload.user).near(run.date)).twin(run)
+    if twin is not None:
+        outcome = ItemOutcome.DUPLICATE
+        message = message or "already in your diary"
+        run = twin
+    else:
+        _refuse_past_the_cap(user=upload.user, adding=1)
+        run.user = upload.user
+        run.save()
+        outcome = ItemOutcome.IMPORTED
+    return import_item_record(
+        upload=upload, position=position, name=name, outcome=outcome, message=message, run=run
+    )
+
+
+@transaction.atomic
+def import_item_record(
+    *,
+    upload: Import,
+    position: int,
+    name: str,
+    outcome: str,
+    message: str = "",
+    run: Run | None = None,
+) -> ImportItem:
+    """One line of an import's report, and the import's count of activities done."""
+    item = ImportItem.objects.create(
+        upload=upload,
+        position=position,
+        name=name[:255],
+        outcome=outcome,
+        message=message[:300],
+        run=run,
+    )
+    Import.objects.filter(pk=upload.pk).update(done=F("done") + 1, updated=timezone.now())
+    return item
 
 
 # --- comments

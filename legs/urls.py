@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checklists, comments, diary, tips, trials
+from .views import checklists, comments, diary, imports, tips, trials
 
 urlpatterns = [
     path("", tips.home, name="home"),
@@ -60,6 +60,8 @@ urlpatterns = [
     path("diary/experiments/<int:pk>/", trials.trial_detail, name="trial_detail"),
     path("diary/experiments/<int:pk>/stop/", trials.trial_stop, name="trial_stop"),
     path("diary/experiments/<int:pk>/delete/", trials.trial_delete, name="trial_delete"),
+    path("diary/imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("diary/runs/<int:pk>/effort/", imports.run_effort, name="run_effort"),
     # --- comments
     path("tips/<slug:slug>/comments/", comments.comment_post, name="comment_post"),
     path("tips/<slug:slug>/comments/check/", comments.comment_check, name="comment_check"),

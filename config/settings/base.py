@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "template_partials",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "legs",
 ]
@@ -220,6 +222,27 @@ def require_secret_key() -> None:
 
 
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
+# Background work (SPEC §9): Django's Tasks API through the django-tasks backport. The database
+# backend keeps the queue in the site's own database (SQLite or PostgreSQL), so nothing else is
+# installed; `manage.py db_worker` runs the tasks, and more workers anywhere with the same
+# DATABASE_URL share the queue.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Activity-file imports. Uploads wait in this private folder (never under static or media, never
+# served) until their task has read them; one request carries at most UPLOAD_MAX_BYTES, refused
+# by config.uploads before the body is read (Django streams files over 2.5 MB to a temporary
+# file, so an upload never sits in the web worker's memory).
+IMPORT_UPLOAD_DIR = Path(env("IMPORT_UPLOAD_DIR") or BASE_DIR / "var" / "imports")
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
+# A CSV up to this size is imported within its request (a few thousand rows, about a second or
+# two); a bigger one becomes a task like activity files, so no request runs long.
+IMPORT_INLINE_CSV_BYTES = env_int("IMPORT_INLINE_CSV_BYTES", 256 * 1024, minimum=0)
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Comments. A form sent sooner than COMMENT_MIN_SECONDS after it was served is a bot's; each IP
 # and each account may post COMMENT_RATE_LIMIT comments per COMMENT_RATE_WINDOW seconds; more

@@ -1,5 +1,7 @@
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import BASE_DIR, CACHES, REDIS_URL, env
 
 # B105: a fixed key is fine for the test suite only; prod refuses to start without its own.
 SECRET_KEY = "test-only-key"  # nosec B105
@@ -13,3 +15,12 @@ if REDIS_URL:
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run inside the request that enqueues them; the one end-to-end test of the real worker
+# sets TASKS_BACKEND to the database backend for its own processes.
+TASKS = {
+    "default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
+}
+# Apart from a developer's uploads (most tests point it at a tmp_path; the worker test's
+# processes read it from the environment).
+IMPORT_UPLOAD_DIR = Path(env("IMPORT_UPLOAD_DIR") or BASE_DIR / "var" / "test-imports")

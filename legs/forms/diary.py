@@ -15,13 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import Units, User
 from legs import formats
 from legs.diary_schema import CHECKIN_SCHEMA, RUN_SCHEMA
 from legs.models.diary import (
+    CADENCE_RANGE,
     EARLIEST_DATE,
+    HEART_RATE_RANGE,
+    MAX_CLIMB_M,
     MAX_DISTANCE_KM,
     MAX_DURATION,
     MAX_EXTRA_MINUTES,
@@ -31,6 +34,7 @@ from legs.models.diary import (
     CheckIn,
     RecoveryAction,
     Run,
+    RunSource,
     member_today,
 )
 
@@ -131,18 +135,32 @@ class DiaryEntryForm(forms.ModelForm):
 
 
 class RunForm(DiaryEntryForm):
-    """A run, with the distance in the member's unit (or the `unit` given, for CSV rows)."""
+    """A run, with the distance in the member's unit (or the `unit` given, for CSV rows).
+
+    Effort and heaviness are asked for on runs typed in; a run imported from a watch's file
+    may stay without them (only the runner knows them: they are asked for afterwards, never
+    invented), so the form asks but does not insist on an imported run.
+    """
 
     distance_km = forms.DecimalField(
         label="Distance",
         error_messages={"invalid": "Enter the distance as a number, e.g. 5 or 5.25."},
         widget=forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
     )
-    duration = DurationTextField(label="Time", help_text=DURATION_HELP)
+    duration = DurationTextField(
+        label="Moving time",
+        help_text=f"Time spent running, stops left out (as watches count it): {DURATION_HELP}",
+    )
+    elapsed_time = DurationTextField(
+        label="Elapsed time",
+        required=False,
+        help_text="Optional: start to finish, stops included.",
+    )
+    ratings_required = True  # on a run typed in; see ImportedRunForm
 
     class Meta:
         model = Run
-        fields = RUN_SCHEMA.names
+        fields = RUN_SCHEMA.form_names
         labels = {
             "warm_up_minutes": "Warm-up (minutes)",
             "cool_down_minutes": "Cool-down (minutes)",
@@ -151,6 +169,10 @@ class RunForm(DiaryEntryForm):
             "pain_location": "Optional: where it hurt, e.g. left knee.",
             "pain_score": "Optional. Pain that lasts, or changes how you run, is a reason to "
             "stop and see a physiotherapist.",
+            "avg_heart_rate": "Optional, from your watch.",
+            "max_heart_rate": "Optional, from your watch.",
+            "avg_cadence": "Optional: steps a minute, both feet (watches show it this way).",
+            "climb_m": "Optional: metres climbed in all.",
         }
         error_messages = {
             "rpe": _scale_errors(0, 10),
@@ -159,15 +181,8 @@ class RunForm(DiaryEntryForm):
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(
-        self,
-        *args: Any,
-        unit: str | None = None,
-        heaviness_required: bool = True,
-        **kwargs: Any,
-    ):
-        """`unit` overrides the member's (CSV rows carry their own); imported runs may lack a
-        heaviness (Strava has none), so the CSV import passes heaviness_required=False."""
+    def __init__(self, *args: Any, unit: str | None = None, **kwargs: Any):
+        """`unit` overrides the member's (CSV rows carry their own)."""
         super().__init__(*args, **kwargs)
         self.unit = unit or self.user.units
         distance = self.fields["distance_km"]
@@ -176,7 +191,9 @@ class RunForm(DiaryEntryForm):
             self.initial["distance_km"] = formats.distance_input(
                 self.instance.distance_km, self.unit
             )
-        self.fields["leg_heaviness"].required = heaviness_required
+        typed_in = self.instance.source == RunSource.MANUAL and self.ratings_required
+        self.fields["rpe"].required = typed_in
+        self.fields["leg_heaviness"].required = typed_in
         self.fields["leg_heaviness"].help_text = (
             "Our own 0-10 scale, not a clinical one: 0 is light, fresh legs; 10 is like running "
             "in wet sand."
@@ -195,6 +212,16 @@ class RunForm(DiaryEntryForm):
             if name in self.fields:  # the quick-add form has fewer fields
                 self.fields[name].validators.append(MaxValueValidator(limit))
                 self.fields[name].widget.attrs["max"] = limit
+        ranges = {
+            "avg_heart_rate": HEART_RATE_RANGE,
+            "max_heart_rate": HEART_RATE_RANGE,
+            "avg_cadence": CADENCE_RANGE,
+            "climb_m": (0, MAX_CLIMB_M),
+        }
+        for name, (low, high) in ranges.items():
+            if name in self.fields:
+                self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+                self.fields[name].widget.attrs.update(min=low, max=high)
 
     def clean_distance_km(self) -> Decimal:
         value = self.cleaned_data["distance_km"]
@@ -238,6 +265,43 @@ class QuickRunForm(RunForm):
         # Field ids apart from the full run form's, in case both share a page.
         kwargs.setdefault("auto_id", "quick_%s")
         super().__init__(*args, **kwargs)
+
+
+class ImportedRunForm(RunForm):
+    """A run read from a file (our CSV, a Strava export, a watch's activity): every field of the
+    schema, where it came from included, with the same rules as a run typed in; effort and
+    heaviness stay empty when the file has none."""
+
+    ratings_required = False
+
+    class Meta(RunForm.Meta):
+        fields = RUN_SCHEMA.names
+
+
+class EffortForm(forms.ModelForm):
+    """An imported run's effort and heaviness, asked for afterwards (the dashboard's list)."""
+
+    class Meta:
+        model = Run
+        fields = ["rpe", "leg_heaviness"]
+        labels = {"rpe": "Effort (RPE)", "leg_heaviness": "Heaviness"}
+        error_messages = {
+            "rpe": _scale_errors(0, 10),
+            "leg_heaviness": _scale_errors(0, 10),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        run = kwargs.get("instance")
+        # Each run's row is its own form on one page: ids apart.
+        kwargs.setdefault("auto_id", f"effort-{run.pk if run else 'new'}-%s")
+        super().__init__(*args, **kwargs)
+        # The empty choice names the scale, as the rows have no visible labels.
+        prompts = {"rpe": "Effort (RPE) 0-10", "leg_heaviness": "Heaviness 0-10"}
+        for name, prompt in prompts.items():
+            field = self.fields[name]
+            field.required = True
+            field.choices = [("", prompt), *[choice for choice in field.choices if choice[0] != ""]]
+            field.widget.attrs["class"] = "form-select form-select-sm w-auto"
 
 
 class CheckInForm(DiaryEntryForm):
@@ -297,38 +361,79 @@ class CheckInForm(DiaryEntryForm):
         return [value for value in RecoveryAction.values if value in chosen]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name, cleaned one by one (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple) and data:
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data or None, initial)]
+
+
+CSV_SUFFIX = ".csv"
+ZIP_SUFFIX = ".zip"
+ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit", ".gpx.gz", ".tcx.gz", ".fit.gz")
+ACCEPTED = ".csv,.gpx,.tcx,.fit,.gz,.zip,text/csv,application/zip,application/gzip"
+
+
 class ImportForm(forms.Form):
-    """A CSV file: our own export, or Strava's activities.csv."""
+    """What the import page takes: one CSV (ours or Strava's activities.csv), or activity
+    files from a watch (.gpx, .tcx, .fit, each possibly gzipped) and Strava export zips."""
 
-    MAX_BYTES = 5 * 1024 * 1024
+    CSV_MAX_BYTES = 5 * 1024 * 1024
+    MAX_FILES = 500
 
-    file = forms.FileField(
-        label="CSV file",
-        help_text="A Lighter Legs diary export, or activities.csv from a Strava bulk export. "
-        "At most 5 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    file = MultipleFileField(
+        label="Files",
+        help_text="Activity files from your watch (.fit, .gpx, .tcx, also gzipped), the zip "
+        "of Strava's “Download your data”, or one CSV: a Lighter Legs diary export or "
+        "Strava's activities.csv. Choose several at once if you like.",
+        widget=MultipleFileInput(attrs={"accept": ACCEPTED}),
     )
-    default_rpe = forms.TypedChoiceField(
-        label="Effort for Strava runs without one",
-        choices=Run._meta.get_field("rpe").choices,
-        coerce=int,
-        initial=3,
-        help_text="Strava files often have no session effort; runs without one get this "
-        "rating, which you can change on each run afterwards.",
+    include_walks = forms.BooleanField(
+        label="Also import walks and hikes", required=False, initial=False
     )
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
+    def clean_file(self) -> list[Any]:
+        uploads = self.cleaned_data["file"]
+        if len(uploads) > self.MAX_FILES:
             raise forms.ValidationError(
-                f"That file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. Split it "
-                "into smaller files and import them one at a time.",
-                code="too_big",
+                f"That is {len(uploads)} files; import at most {self.MAX_FILES} at a time (or "
+                "upload Strava's export zip, which holds them all).",
+                code="too_many",
             )
-        if not upload.name.lower().endswith(".csv"):
+        names = [upload.name.lower() for upload in uploads]
+        csvs = [name for name in names if name.endswith(CSV_SUFFIX)]
+        if csvs and len(uploads) > 1:
             raise forms.ValidationError(
-                "That is not a CSV file. Choose a file ending in .csv: a Lighter Legs export or "
-                "Strava's activities.csv.",
-                code="not_csv",
+                "Import a CSV on its own, apart from activity files.", code="csv_not_alone"
             )
-        return upload
+        for upload, name in zip(uploads, names, strict=True):
+            if name.endswith(CSV_SUFFIX):
+                if upload.size > self.CSV_MAX_BYTES:
+                    raise forms.ValidationError(
+                        f"That file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. "
+                        "Split it into smaller files and import them one at a time.",
+                        code="too_big",
+                    )
+            elif not name.endswith((*ACTIVITY_SUFFIXES, ZIP_SUFFIX)):
+                raise forms.ValidationError(
+                    f"That is not a CSV file. Nor is “{upload.name}” an activity file: choose "
+                    ".fit, .gpx or .tcx files (also gzipped), Strava's export .zip, or a .csv.",
+                    code="not_csv",
+                )
+        return uploads
+
+    @property
+    def csv_upload(self) -> Any:
+        """The CSV, when that is what was uploaded."""
+        uploads = self.cleaned_data["file"]
+        return uploads[0] if uploads[0].name.lower().endswith(CSV_SUFFIX) else None

@@ -12,6 +12,7 @@ from .checklists import (
 )
 from .comments import CannedReply, Comment, CommentReport, DisallowedWord, Status
 from .diary import CheckIn, Run
+from .imports import Import, ImportItem, ImportStatus, ItemOutcome
 from .tips import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip
 from .trials import Trial, TrialLength
 
@@ -30,6 +31,10 @@ __all__ = [
     "DisallowedWord",
     "Evidence",
     "Fact",
+    "Import",
+    "ImportItem",
+    "ImportStatus",
+    "ItemOutcome",
     "Phase",
     "Question",
     "Run",

@@ -33,6 +33,14 @@ MAX_WATER_ML = 10_000
 MAX_SLEEP_HOURS = Decimal(24)
 MAX_IRON_RICH_MEALS = 10
 NOTES_MAX_LENGTH = 2000
+# Imported runs: anything outside these is a recording glitch, not a run.
+HEART_RATE_RANGE = (20, 250)
+CADENCE_RANGE = (40, 260)  # steps per minute, both feet
+MAX_CLIMB_M = 20_000
+SOURCE_ID_MAX_LENGTH = 100
+# A member's diary holds at most this many runs: 40 years of daily runs, with room to spare; an
+# import stops there with a message rather than growing one member's data without end.
+MAX_RUNS_PER_MEMBER = 50_000
 
 
 def member_zone(user: User) -> zoneinfo.ZoneInfo:
@@ -62,6 +70,17 @@ class Surface(models.TextChoices):
     TREADMILL = "treadmill", "Treadmill"
     TRAIL = "trail", "Trail"
     TRACK = "track", "Track"
+
+
+class RunSource(models.TextChoices):
+    """Where a run came from: typed in, a CSV, or a watch's activity file."""
+
+    MANUAL = "manual", "Typed in"
+    CSV = "csv", "Lighter Legs CSV"
+    GPX = "gpx", "GPX file"
+    TCX = "tcx", "TCX file"
+    FIT = "fit", "FIT file"
+    STRAVA = "strava", "Strava export"
 
 
 class SessionRPE(models.IntegerChoices):
@@ -199,6 +218,20 @@ class RunQuerySet(DiaryQuerySet):
             "date", "id"
         )
 
+    def waiting_for_effort(self) -> RunQuerySet:
+        """Imported runs still without the runner's effort or heaviness, newest first, unless
+        the runner said not to ask (these are never guessed: only the runner knows them)."""
+        return (
+            self.exclude(source=RunSource.MANUAL)
+            .filter(Q(rpe__isnull=True) | Q(leg_heaviness__isnull=True), effort_dismissed=False)
+            .order_by("-date", "-id")
+        )
+
+    def near(self, day: datetime.date) -> RunQuerySet:
+        """Runs the day before, on, or after ``day``: where an imported run's twin can be (a
+        start time within a minute can fall on the next date where the member lives)."""
+        return self.filter(date__gte=day - timedelta(1), date__lte=day + timedelta(1))
+
     def _sums(self) -> dict[str, Any]:
         """A period's distance (km), time, number of runs and mean heaviness during its runs."""
         return {
@@ -256,12 +289,16 @@ class Run(DiaryEntry):
     # Nine decimals keep any distance typed with up to three, in km or miles, exactly
     # (formats.STORED_KM), so the CSV writes back what was typed.
     distance_km = models.DecimalField(max_digits=12, decimal_places=9)
-    duration = models.DurationField(help_text="Whole seconds.")
+    # Moving time: stops (traffic lights, a tied lace) left out, as watches and Strava count it.
+    duration = models.DurationField("moving time", help_text="Whole seconds.")
     kind = models.CharField(max_length=10, choices=RunKind.choices, default=RunKind.EASY)
     surface = models.CharField(max_length=10, choices=Surface.choices, default=Surface.ROAD)
+    # Empty only on imported runs: the runner's own rating, asked for afterwards, never invented.
     rpe = models.PositiveSmallIntegerField(
         "session effort (RPE)",
         choices=SessionRPE.choices,
+        null=True,
+        blank=True,
         help_text="Foster's modified 0-10 scale: how hard was the whole session?",
     )
     leg_heaviness = models.PositiveSmallIntegerField(
@@ -280,6 +317,25 @@ class Run(DiaryEntry):
     pain_score = models.PositiveSmallIntegerField(
         "pain (0-10)", choices=PainScore.choices, null=True, blank=True
     )
+    # What the watch recorded; empty on runs typed in without it.
+    elapsed_time = models.DurationField(
+        "elapsed time", null=True, blank=True, help_text="Start to finish, stops included."
+    )
+    started_at = models.DateTimeField("start time", null=True, blank=True)
+    avg_heart_rate = models.PositiveSmallIntegerField(
+        "average heart rate (bpm)", null=True, blank=True
+    )
+    max_heart_rate = models.PositiveSmallIntegerField(
+        "maximum heart rate (bpm)", null=True, blank=True
+    )
+    avg_cadence = models.PositiveSmallIntegerField(
+        "average cadence (steps per minute)", null=True, blank=True
+    )
+    climb_m = models.PositiveIntegerField("total climb (m)", null=True, blank=True)
+    source = models.CharField(max_length=10, choices=RunSource.choices, default=RunSource.MANUAL)
+    source_id = models.CharField(max_length=SOURCE_ID_MAX_LENGTH, blank=True)
+    # The runner chose not to rate this imported run (the dashboard stops asking).
+    effort_dismissed = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -287,7 +343,10 @@ class Run(DiaryEntry):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["user", "date"], name="run_user_date")]
+        indexes = [
+            models.Index(fields=["user", "date"], name="run_user_date"),
+            models.Index(fields=["user", "started_at"], name="run_user_started"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(distance_km__gt=0, distance_km__lte=MAX_DISTANCE_KM),
@@ -298,7 +357,9 @@ class Run(DiaryEntry):
                 name="run_duration_range",
             ),
             models.CheckConstraint(condition=Q(date__gte=EARLIEST_DATE), name="run_date_min"),
-            models.CheckConstraint(condition=_range("rpe", 0, 10), name="run_rpe_range"),
+            models.CheckConstraint(
+                condition=Q(rpe__isnull=True) | _range("rpe", 0, 10), name="run_rpe_range"
+            ),
             models.CheckConstraint(
                 condition=Q(leg_heaviness__isnull=True) | _range("leg_heaviness", 0, 10),
                 name="run_heaviness_range",
@@ -318,6 +379,29 @@ class Run(DiaryEntry):
             models.CheckConstraint(
                 condition=Q(pain_score__isnull=True) | _range("pain_score", 0, 10),
                 name="run_pain_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(elapsed_time__isnull=True)
+                | Q(elapsed_time__gt=timedelta(0), elapsed_time__lte=MAX_DURATION),
+                name="run_elapsed_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(avg_heart_rate__isnull=True)
+                | _range("avg_heart_rate", *HEART_RATE_RANGE),
+                name="run_avg_heart_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_heart_rate__isnull=True)
+                | _range("max_heart_rate", *HEART_RATE_RANGE),
+                name="run_max_heart_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(avg_cadence__isnull=True) | _range("avg_cadence", *CADENCE_RANGE),
+                name="run_cadence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(climb_m__isnull=True) | _range("climb_m", 0, MAX_CLIMB_M),
+                name="run_climb_range",
             ),
         ]
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,12 +25,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
-from legs import charts, diary_calendar, diary_io, formats, services
+from config.uploads import upload_too_big
+from legs import charts, diary_calendar, diary_io, formats, imports, services
 from legs.forms.diary import CheckInForm, ImportForm, QuickRunForm, RunForm
 from legs.insights import WINDOW_DAYS, acwr_series, build_insights, running_streak
-from legs.models import CheckIn, ChecklistRun, Run, Tip
+from legs.models import CheckIn, ChecklistRun, Import, Run, Tip
 from legs.models.diary import member_today, member_zone
 from legs.views import trials
+from legs.views.imports import pending_effort_context
 
 PAGE_SIZE = 20
 RECENT = 5
@@ -139,6 +142,7 @@ def _dashboard_context(
         "recent_checkins": recent_checkins,
         "recent_checklist_runs": recent_checklist_runs,
         "trials_box": trials.dashboard_box(user, today, tip_titles),
+        **pending_effort_context(user),
     }
 
 
@@ -446,68 +450,87 @@ def diary_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _import_summary(result: services.DiaryImportResult, parsed: diary_io.ParsedImport) -> str:
-    added = formats.plural(result.runs_added, "new run")
-    if parsed.source == "lighter-legs":
-        added += " and " + formats.plural(result.checkins_added, "new check-in")
-    parts = [f"Imported {added}."]
-    if result.runs_already_there:
-        parts.append(
-            f"{formats.plural(result.runs_already_there, 'run')} already in your diary, "
-            "not added again."
+PAST_IMPORTS = 10
+
+
+def _too_big(form: ImportForm) -> None:
+    """Say the upload was refused for its size (config.uploads stopped reading it)."""
+    form.is_valid()
+    limit = settings.UPLOAD_MAX_BYTES / 1024 / 1024
+    form.errors["file"] = form.error_class(
+        [
+            f"That upload is over the limit of {limit:g} MB, so it was not read. Upload the "
+            "files a few at a time."
+        ]
+    )
+
+
+def _import_csv_here(request: HttpRequest, form: ImportForm) -> list[diary_io.RowError] | None:
+    """Import a small CSV within the request, all or nothing. None when it was imported; else
+    the rows to fix (the form carries any other problem)."""
+    try:
+        parsed = diary_io.parse_csv(form.csv_upload.read(), user=request.user)
+    except diary_io.ImportFileError as problem:
+        form.add_error("file", str(problem))
+        return []
+    if parsed.errors:
+        return parsed.errors
+    if not parsed.runs and not parsed.checkins:
+        others = sum(parsed.skipped.values())
+        only = formats.plural(others, "other activity", "other activities")
+        form.add_error(
+            "file",
+            "There are no runs or check-ins in that file" + (f" (only {only})." if others else "."),
         )
-    if result.checkins_updated:
-        parts.append(f"{formats.plural(result.checkins_updated, 'existing check-in')} updated.")
-    if parsed.skipped:
-        kinds = ", ".join(f"{name}: {count}" for name, count in sorted(parsed.skipped.items()))
-        total = formats.plural(
-            sum(parsed.skipped.values()),
-            "activity that is not a run",
-            "activities that are not runs",
+        return []
+    try:
+        result = services.diary_import(
+            user=request.user, runs=parsed.runs, checkins=parsed.checkins
         )
-        parts.append(f"Skipped {total} ({kinds}).")
-    return " ".join(parts)
+    except services.DiaryFull as refusal:
+        form.add_error("file", str(refusal))
+        return []
+    messages.success(request, imports.csv_summary(result, parsed))
+    return None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def diary_import(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV. Every row is checked first; any error imports nothing and lists the rows."""
+    """Upload a CSV, activity files or a Strava export.
+
+    A small CSV is checked and imported right here, all or nothing: any error imports nothing
+    and lists the rows. Anything else (activity files, a Strava export zip, a CSV too big to
+    read within a request) is stored privately and imported in the background: the answer is
+    the import's progress page. Past imports are listed below the form.
+    """
+    user = request.user
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[diary_io.RowError] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            parsed = diary_io.parse_csv(
-                form.cleaned_data["file"].read(),
-                user=request.user,
-                default_rpe=form.cleaned_data["default_rpe"],
-            )
-        except diary_io.ImportFileError as problem:
-            form.add_error("file", str(problem))
-        else:
-            if parsed.errors:
-                errors = parsed.errors
-            elif not parsed.runs and not parsed.checkins:
-                others = sum(parsed.skipped.values())
-                form.add_error(
-                    "file",
-                    "There are no runs or check-ins in that file"
-                    + (
-                        f" (only {formats.plural(others, 'other activity', 'other activities')})."
-                        if others
-                        else "."
-                    ),
-                )
-            else:
-                result = services.diary_import(
-                    user=request.user, runs=parsed.runs, checkins=parsed.checkins
-                )
-                messages.success(request, _import_summary(result, parsed))
+    if request.method == "POST" and upload_too_big(request):
+        _too_big(form)
+    elif request.method == "POST" and form.is_valid():
+        csv_upload = form.csv_upload
+        if csv_upload is not None and csv_upload.size <= settings.IMPORT_INLINE_CSV_BYTES:
+            errors = _import_csv_here(request, form)
+            if errors is None:
                 return redirect("diary")
+        else:
+            try:
+                upload = services.import_start(
+                    user=user,
+                    uploads=form.cleaned_data["file"],
+                    include_walks=form.cleaned_data["include_walks"],
+                )
+            except services.ImportAlreadyRunning as refusal:
+                form.add_error("file", str(refusal))
+            else:
+                return redirect(upload)
     context = {
         "form": form,
         "errors": errors[: diary_io.MAX_REPORTED_ERRORS],
         "more_errors": max(len(errors) - diary_io.MAX_REPORTED_ERRORS, 0),
         "error_count": len(errors),
+        "imports": Import.objects.for_user(user).for_listing()[:PAST_IMPORTS],
     }
     return render(request, "legs/diary/import.html", context)

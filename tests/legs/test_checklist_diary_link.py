@@ -400,7 +400,7 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-# The diary's 13 are listed in test_diary_views.py (four of them read the charts).
+# The diary's queries are listed in test_diary_views.py (four of them read the charts).
 @pytest.mark.parametrize(("name", "limit"), [("diary", 13), ("checklist_run_list", 5)])
 def test_queries_do_not_grow_with_the_checklist_runs(
     client, django_assert_max_num_queries, name, limit

@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -181,20 +181,50 @@ def test_reimporting_the_same_file_adds_nothing(member_client, member):
     assert "3 runs already in your diary, not added again." in message
 
 
+def csv_line(**cells: object) -> str:
+    """One row of our CSV, its cells placed by column name (the rest empty)."""
+    return ",".join(str(cells.get(column, "")) for column in diary_io.COLUMNS)
+
+
+A_RUN = {
+    "type": "run",
+    "unit": "km",
+    "distance": 5,
+    "duration": "30:00",
+    "kind": "easy",
+    "surface": "road",
+    "rpe": 4,
+    "leg_heaviness": 3,
+    "warm_up_minutes": 10,
+    "cool_down_minutes": 5,
+    "stretched_after": "no",
+}
+A_CHECKIN = {
+    "type": "checkin",
+    "leg_heaviness": 3,
+    "sleep_hours": 7,
+    "soreness": 2,
+    "fatigue": 2,
+    "stress": 2,
+    "rest_day": "no",
+    "iron_rich_meals": 1,
+}
+
+
 def test_a_bad_row_in_our_csv_imports_nothing_and_lists_the_rows(member_client, member):
     today = member_today(member)
     yesterday = today - timedelta(days=1)
     content = "\n".join(
         [
             ",".join(diary_io.COLUMNS),
-            f"run,{today - timedelta(days=2)},km,5,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,,ok",
-            f"run,{yesterday},km,0,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,,zero",
-            f"checkin,{today},,,,,,,,3,,,,,,,7,2,2,2,no,,,1,fine",
-            f"checkin,{today},,,,,,,,3,,,,,,,7,2,2,2,no,,,1,same day twice",
-            f"checkin,{yesterday},,,,,,,,3,,,,,,,7.5,2,2,9,no,,,1,stress too high",
-            f"run,{today},parsecs,5,30:00,,easy,road,4,3,10,5,no,,,,,,,,,,,,",
-            f"walk,{today},,,,,,,,,,,,,,,,,,,,,,,",
-            f"run,{today + timedelta(days=1)},km,5,30:00,,easy,road,4,3,10,5,maybe,,,,,,,,,,,,",
+            csv_line(**A_RUN, date=today - timedelta(days=2), notes="ok"),
+            csv_line(**A_RUN | {"distance": 0}, date=yesterday, notes="zero"),
+            csv_line(**A_CHECKIN, date=today, notes="fine"),
+            csv_line(**A_CHECKIN, date=today, notes="same day twice"),
+            csv_line(**A_CHECKIN | {"sleep_hours": 7.5, "stress": 9}, date=yesterday),
+            csv_line(**A_RUN | {"unit": "parsecs"}, date=today),
+            csv_line(type="walk", date=today),
+            csv_line(**A_RUN | {"stretched_after": "maybe"}, date=today + timedelta(days=1)),
         ]
     )
     response = upload(member_client, content.encode())
@@ -219,7 +249,9 @@ def test_a_bad_row_in_our_csv_imports_nothing_and_lists_the_rows(member_client, 
 def test_a_checkin_row_for_a_day_already_logged_updates_that_day(member_client, member):
     today = member_today(member)
     CheckInFactory(user=member, date=today, sleep_hours=Decimal("5.00"))
-    content = ",".join(diary_io.COLUMNS) + "\n" + f"checkin,{today},,,,,,,,3,,,,,,,8,2,2,2,no,,,1,"
+    content = (
+        ",".join(diary_io.COLUMNS) + "\n" + csv_line(**A_CHECKIN | {"sleep_hours": 8}, date=today)
+    )
     assert upload(member_client, content.encode()).status_code == 302
     assert CheckIn.objects.get(user=member).sleep_hours == Decimal("8.00")
 
@@ -241,8 +273,13 @@ def test_a_strava_file_imports_its_runs_and_counts_the_rides_it_skips(client):
         (date(2024, 3, 7), Decimal("6.000"), timedelta(seconds=2100)),
     ]
     assert [r.surface for r in runs] == ["road", "road", "trail", "treadmill"]
-    assert [r.rpe for r in runs] == [3, 7, 6, 8]  # the form's default where Strava has none
-    assert runs[1].notes == "Strava: Long Sunday · Easy long run, felt heavy after 12 km"
+    # Strava's Perceived Exertion where the runner gave one; never a made-up default.
+    assert [r.rpe for r in runs] == [None, 7, 6, 8]
+    assert runs[1].notes == (
+        "Strava: Long Sunday · Easy long run, felt heavy after 12 km · Shoes: Pegasus 40"
+    )
+    assert runs[0].started_at == datetime(2024, 3, 1, 7, 2, 11, tzinfo=UTC)
+    assert {(r.source, r.source_id) for r in runs[:1]} == {("strava", "10853456001")}
     assert all(r.leg_heaviness is None for r in runs)
     page = client.get(reverse("diary")).content.decode()
     assert "Imported 4 new runs." in page

@@ -14,7 +14,7 @@ import pytest
 
 from legs import diary_io, exports, services
 from legs.diary_schema import CHECKIN_ANSWERS, CHECKIN_SCHEMA, RUN_SCHEMA, EntrySchema, Kind
-from legs.forms.diary import CheckInForm, QuickRunForm, RunForm
+from legs.forms.diary import CheckInForm, ImportedRunForm, QuickRunForm, RunForm
 from legs.insights import CheckInLike, RunLike
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
@@ -24,8 +24,9 @@ from tests.legs.test_diary_csv import varied_diary
 pytestmark = pytest.mark.django_db
 
 SCHEMAS = [RUN_SCHEMA, CHECKIN_SCHEMA]
-# Model fields that are bookkeeping, not the member's entry: never in a form or the CSV.
-BOOKKEEPING = {"id", "user", "created", "updated"}
+# Model fields that are bookkeeping, not the member's entry: never in a form or the CSV (nor
+# whether the member asked not to be asked about an imported run's effort).
+BOOKKEEPING = {"id", "user", "created", "updated", "effort_dismissed"}
 
 
 @pytest.mark.parametrize("schema", SCHEMAS, ids=lambda schema: schema.type)
@@ -43,7 +44,11 @@ def test_the_schema_names_every_field_the_member_fills_in_and_nothing_else(
     ids=["run", "checkin"],
 )
 def test_each_form_has_the_schemas_fields_in_its_order(form_class, schema) -> None:
-    assert list(form_class(user=UserFactory()).fields) == schema.names
+    assert list(form_class(user=UserFactory()).fields) == schema.form_names
+
+
+def test_the_imported_run_form_has_every_field_of_the_schema_in_its_order() -> None:
+    assert list(ImportedRunForm(user=UserFactory()).fields) == RUN_SCHEMA.names
 
 
 def test_the_quick_add_form_is_some_of_the_run_fields_in_the_schemas_order() -> None:

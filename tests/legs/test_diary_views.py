@@ -377,12 +377,13 @@ def count_queries(client, url: str) -> int:
     [
         # session and member, the insight window's runs and check-ins, the tips the insights
         # link to, the five newest runs, check-ins and checklist runs (with their counts and
-        # linked diary runs in the same query), the tips the member is trying, and for the
-        # charts the run and check-in totals per week, the runs' loads and the mornings
-        (reverse("diary"), 13),
-        (f"{reverse('diary')}?span=1y", 13),
+        # linked diary runs in the same query), the tips the member is trying, the imported
+        # runs waiting for effort and heaviness (with how many wait, in the same query), and for
+        # the charts the run and check-in totals per week, the runs' loads and the mornings
+        (reverse("diary"), 14),
+        (f"{reverse('diary')}?span=1y", 14),
         # the same with the whole diary's first run and first check-in
-        (f"{reverse('diary')}?span=all", 15),
+        (f"{reverse('diary')}?span=all", 16),
         (reverse("run_list"), 4),
         (reverse("checkin_list"), 4),
         # session, member, the shown weeks' runs and check-ins, their weekly run totals

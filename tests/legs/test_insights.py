@@ -43,6 +43,7 @@ def run(
     warm_up: int = 10,
     cool_down: int = 5,
     stretched: bool = False,
+    cadence: int | None = None,
 ) -> SimpleNamespace:
     return SimpleNamespace(
         date=ago(days_ago),
@@ -54,6 +55,7 @@ def run(
         warm_up_minutes=warm_up,
         cool_down_minutes=cool_down,
         stretched_after=stretched,
+        avg_cadence=cadence,
     )
 
 
@@ -735,6 +737,7 @@ def every_insight() -> list[Insight]:
             [],
         ),
         (insights.rule_heavy_after_high_load, *load_diary(1000)),
+        (insights.rule_cadence, [run(n, cadence=150) for n in range(3)], []),
     ]
     for rule, runs, checkins in scenarios:
         insight = apply(rule, runs, checkins)
@@ -804,3 +807,54 @@ def test_build_insights_passes_the_unit_to_every_rule_that_quotes_a_distance() -
     assert len(distance_texts) == 3
     assert not any(" km" in text for text in texts)
     assert sum(bool(re.search(r"\d mi\b", text)) for text in texts) == 3
+
+
+# Imported runs: effort and heaviness may be missing (never guessed); cadence may be there.
+
+
+def test_runs_without_an_effort_rating_add_no_load_and_the_load_rules_say_how_many():
+    rated = ratio_runs(38, 62)
+    unrated = [run(n, rpe=None) for n in (1, 3)]
+    insight = insights.rule_workload_ratio(runs=rated + unrated, checkins=[], today=TODAY)
+    alone = insights.rule_workload_ratio(runs=rated, checkins=[], today=TODAY)
+    assert insight.text == alone.text
+    assert insight.basis.endswith(
+        "2 runs without an effort rating are left out: rate them on your diary page."
+    )
+    assert "left out" not in alone.basis
+
+
+def test_runs_without_heaviness_are_counted_in_the_warm_up_comparison():
+    runs = (
+        [run(n, warm_up=0, heaviness=6) for n in range(5)]
+        + [run(10 + n, heaviness=2) for n in range(5)]
+        + [run(20, heaviness=None)]
+    )
+    insight = insights.rule_heavy_without_warm_up(runs=runs, checkins=[], today=TODAY)
+    assert "1 run without a heaviness rating is left out" in insight.basis
+
+
+def test_cadence_below_160_suggests_quick_light_steps_with_the_form_tip():
+    runs = [run(n, cadence=150) for n in range(3)] + [run(4)]
+    insight = insights.rule_cadence(runs=runs, checkins=[], today=TODAY)
+    assert insight.level == Level.NOTE
+    assert insight.tip_slug == insights.TIP_FORM
+    assert "averaged 150 steps a minute" in insight.text
+    assert "around 158 a minute" in insight.text
+    assert "You might try" in insight.text
+    assert insight.basis == (
+        "Based on the cadence your watch recorded on 3 runs over the last 28 days "
+        "(1 run without one)."
+    )
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        [run(n, cadence=172) for n in range(5)],  # quick enough already
+        [run(n, cadence=150) for n in range(2)],  # too few runs with a cadence
+        [run(n, cadence=150) for n in range(30, 33)],  # older than 4 weeks
+    ],
+)
+def test_cadence_stays_quiet_when_quick_or_on_too_little_data(runs):
+    assert insights.rule_cadence(runs=runs, checkins=[], today=TODAY) is None

@@ -5,7 +5,17 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from legs.models import CannedReply, Cause, Checklist, Comment, DisallowedWord, Status, Tip
+from legs.models import (
+    CannedReply,
+    Cause,
+    Checklist,
+    Comment,
+    DisallowedWord,
+    Import,
+    ImportStatus,
+    Status,
+    Tip,
+)
 from tests.factories import (
     CheckInFactory,
     ChecklistRunFactory,
@@ -39,6 +49,7 @@ def build_world() -> SimpleNamespace:
         run=RunFactory(user=owner),
         checkin=CheckInFactory(user=owner),
         trial=TrialFactory(user=owner, tip=tip),
+        upload=Import.objects.create(user=owner, status=ImportStatus.DONE),
         comment=Comment.objects.create(
             tip=tip, name="Reader", email="reader@example.com", body="Why?", status=Status.APPROVED
         ),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from legs import imports
 from legs.diary_io import COLUMNS
 from legs.models import (
     CheckIn,
@@ -27,6 +28,9 @@ from legs.models import (
     ChecklistRunAnswer,
     ChecklistRunStep,
     Comment,
+    Import,
+    ImportStatus,
+    ItemOutcome,
     Run,
     SavedTip,
     Tip,
@@ -36,6 +40,7 @@ from legs.models.diary import RecoveryAction, RunKind, Surface, member_today
 from legs.trials import LENGTHS
 from tests.factories import ChecklistRunFactory, RunFactory
 from tests.legs.comments_support import served_token
+from tests.legs.imports_support import real, strava_export
 from tests.security.fuzzing import (
     Fields,
     assert_not_a_server_error,
@@ -399,6 +404,82 @@ def test_the_diary_import_survives_any_file_and_is_all_or_nothing(
             assert after == before
         assert_runs_sound(world)
         assert_checkins_sound(world)
+
+
+# --- activity files and the ratings asked for afterwards
+
+ACTIVITY_NAMES = ["run.fit", "run.gpx", "run.tcx", "run.fit.gz", "export.zip", "run.GPX.GZ"]
+REAL_STARTS = {
+    "run.fit": real("gap_laufen_landal_park_run.fit"),
+    "run.gpx": real("togeojson_run_garmin_connect.gpx"),
+    "run.tcx": real("tcxparser_test_running.tcx"),
+    "export.zip": strava_export(),
+}
+activity_bytes = st.one_of(
+    st.binary(max_size=4000),
+    # A real file cut or with bytes changed: what a bad copy or a damaged card gives.
+    st.tuples(
+        st.sampled_from(sorted(REAL_STARTS)), st.integers(0, 40_000), st.binary(max_size=8)
+    ).map(lambda made: REAL_STARTS[made[0]][: made[1]] + made[2]),
+)
+
+
+@fuzz
+@given(
+    files=st.lists(
+        st.tuples(st.sampled_from(ACTIVITY_NAMES), activity_bytes), min_size=1, max_size=3
+    ),
+    include_walks=field("", "on"),
+)
+def test_activity_files_survive_any_bytes_and_leave_whole_runs_or_none(
+    world, files, include_walks, settings, tmp_path
+):
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    client = logged_in(world, "owner")
+    with isolated():
+        response = client.post(
+            reverse("diary_import"),
+            {
+                "file": [SimpleUploadedFile(name, content) for name, content in files],
+                "include_walks": include_walks,
+            },
+        )
+        assert_not_a_server_error(response)
+        if response.status_code == 302:
+            upload = Import.objects.filter(user=world.owner).latest("pk")
+            assert upload.status in (ImportStatus.DONE, ImportStatus.FAILED)
+            assert upload.summary != imports.BROKEN
+            made = Run.objects.filter(user=world.owner, source__in=["fit", "gpx", "tcx", "strava"])
+            assert made.count() == upload.items.filter(outcome=ItemOutcome.IMPORTED).count()
+        assert_runs_sound(world)
+
+
+@fuzz
+@given(
+    data=form(rpe=field(scale), leg_heaviness=field(scale), dismiss=field("", "1")),
+    whose=st.sampled_from([MINE, OTHERS]),
+    htmx=st.booleans(),
+)
+def test_rating_an_imported_run_survives_any_input(world, data, whose, htmx):
+    client = logged_in(world, "owner")
+    with isolated():
+        run = RunFactory(
+            user=world.owner if whose == MINE else world.other,
+            source="gpx",
+            rpe=None,
+            leg_heaviness=None,
+        )
+        response = post_form(
+            client, reverse("run_effort", args=[run.pk]), data, headers=HTMX if htmx else {}
+        )
+        assert_not_a_server_error(response)
+        run.refresh_from_db()
+        if whose == OTHERS:
+            assert response.status_code == 404
+            assert (run.rpe, run.effort_dismissed) == (None, False)
+        # Both ratings or neither: never one without the other.
+        assert (run.rpe is None) == (run.leg_heaviness is None)
+        assert_runs_sound(world)
 
 
 # --- checklists

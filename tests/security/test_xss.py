@@ -26,9 +26,19 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from legs.diary_io import COLUMNS, _text_cell
-from legs.models import CannedReply, CheckIn, ChecklistRun, Comment, Question, Run, Status
+from legs.models import (
+    CannedReply,
+    CheckIn,
+    ChecklistRun,
+    Comment,
+    Import,
+    Question,
+    Run,
+    Status,
+)
 from legs.models.diary import member_today
 from tests.legs.comments_support import comment_data
+from tests.legs.imports_support import STRAVA_CSV, real, strava_export
 from tests.support import HTMX, PAYLOADS
 
 # An attribute that would run a script (or fetch one) wherever it came from.
@@ -257,6 +267,27 @@ def write_bad_import_cells(browsers: Browsers, world, payload: str) -> dict[str,
     return {"answer": answer}
 
 
+def write_strava_activity_name(browsers: Browsers, world, payload: str) -> dict[str, Any]:
+    """An activity named by the payload in a Strava export's activities.csv."""
+    header, row = real(STRAVA_CSV).decode().splitlines()[:2]
+    out = io.StringIO()
+    cells = next(csv.reader([row]))
+    cells[2] = payload  # Activity Name
+    cells[0] = str(abs(hash(payload)))  # Activity ID: its own run each time
+    csv.writer(out).writerow(cells)
+    export = SimpleUploadedFile("export.zip", strava_export(f"{header}\n{out.getvalue()}"))
+    posted(browsers["owner"].post(reverse("diary_import"), {"file": [export]}))
+    upload = Import.objects.filter(user=world.owner).latest("pk")
+    return {"upload": upload.pk, "run": upload.items.get().run.pk}
+
+
+def write_activity_file_name(browsers: Browsers, world, payload: str) -> dict[str, Any]:
+    """An activity file named by the payload (the browser sends the name it has)."""
+    fit = SimpleUploadedFile(f"{payload}.fit", real("gap_laufen_landal_park_run.fit"))
+    posted(browsers["owner"].post(reverse("diary_import"), {"file": [fit]}))
+    return {"upload": Import.objects.filter(user=world.owner).latest("pk").pk}
+
+
 def echoed(url_name: str, role: str, **fields: str):
     """A form that refuses the payload and shows it back in its answer."""
 
@@ -431,6 +462,25 @@ FIELDS: dict[str, Field] = {
         exports=("csv", "account"),
     ),
     "diary import: bad cells shown in the error list": Field(write_bad_import_cells),
+    "activity import: a Strava activity's name": Field(
+        write_strava_activity_name,
+        pages=(
+            Page("owner", url("import_detail", "upload")),
+            Page("owner", url("import_detail", "upload"), htmx=True),
+            Page("owner", url("run_list")),
+            Page("owner", url("run_edit", "run")),
+            *DIARY_PAGES,
+        ),
+    ),
+    # The name arrives cut at its last slash (Django keeps no folders), so it must not run
+    # wherever it shows, as its shortened self.
+    "activity import: an uploaded file's name": Field(
+        write_activity_file_name,
+        pages=(
+            Page("owner", url("import_detail", "upload"), shows=False),
+            Page("owner", url("diary_import"), shows=False),
+        ),
+    ),
     "tips: search box": Field(searched("q")),
     "tips: phase filter": Field(searched("phase")),
     "tips: cause filter": Field(searched("cause")),

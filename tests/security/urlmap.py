@@ -108,6 +108,15 @@ EXPECTED: dict[str, Route] = {
     "trial_delete": Route(
         members_only(owner=200, other=404), kwargs=lambda world: {"pk": world.trial.pk}, post=True
     ),
+    "import_detail": Route(
+        members_only(owner=200, other=404), kwargs=lambda world: {"pk": world.upload.pk}
+    ),
+    # Rating an imported run is a POST; a GET goes to the run's page.
+    "run_effort": Route(
+        members_only(owner=REDIRECT, other=404),
+        kwargs=lambda world: {"pk": world.run.pk},
+        post=True,
+    ),
     # checklists
     "checklist_list": Route(everyone(200)),
     "checklist_detail": Route(everyone(200), kwargs=lambda world: {"slug": world.checklist.slug}),

@@ -1,0 +1,130 @@
+"""Imports: one upload of activity files (or a Strava export, or a large CSV) and its report.
+
+The upload request stores the files privately and queues a task (``legs.tasks``); the task reads
+them one at a time, writes an ``ImportItem`` per activity (or per CSV row it could not read)
+beside the run it made, and moves the import from queued to running to done or failed. A member
+has one import queued or running at a time, which the database enforces.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from accounts.models import User
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+UNFINISHED = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class ImportQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> ImportQuerySet:
+        return self.filter(user=user)
+
+    def unfinished(self) -> ImportQuerySet:
+        return self.filter(status__in=UNFINISHED)
+
+    def for_listing(self) -> ImportQuerySet:
+        """Newest first, each with its count of runs imported (one query for the list)."""
+        return self.annotate(
+            imported=Count("items", filter=Q(items__outcome=ItemOutcome.IMPORTED))
+        ).order_by("-created", "-pk")
+
+
+class Import(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imports"
+    )
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    # The uploaded files as the member named them, with the private name each is stored under
+    # (in settings.IMPORT_UPLOAD_DIR / <pk>/): [{"name": "Morning Run.fit", "stored": "1.fit"}].
+    files = models.JSONField(default=list)
+    # Activities (or files) to read, and how many are read: n of m on the progress page. A
+    # Strava export counts its activities once the task has opened it.
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    include_walks = models.BooleanField(default=False)
+    # What the import did as a whole, or why it failed, in plain words (each activity's own
+    # outcome is its item's).
+    summary = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "-created"], name="import_user_created")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=UNFINISHED),
+                name="import_one_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in UNFINISHED
+
+    @property
+    def file_names(self) -> list[str]:
+        return [entry["name"] for entry in self.files]
+
+
+class ItemOutcome(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    DUPLICATE = "duplicate", "Already in your diary"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Could not be read"
+
+
+class ImportItemQuerySet(models.QuerySet):
+    def for_report(self) -> ImportItemQuerySet:
+        return self.select_related("run").order_by("position")
+
+
+class ImportItem(models.Model):
+    """One line of an import's report: an activity (a file, or a row of a Strava export)."""
+
+    upload = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="items")
+    # Its place in the upload (the n-th file, or the export's n-th activity): what makes a task
+    # run again skip what it already did.
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=255)
+    outcome = models.CharField(max_length=10, choices=ItemOutcome.choices)
+    # Plain words: the type of a skipped activity, or why a file could not be read.
+    message = models.CharField(max_length=300, blank=True)
+    # The run made, or the run already in the diary that this activity is.
+    run = models.ForeignKey(
+        "legs.Run", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ImportItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "position"], name="import_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_outcome_display().lower()}"

@@ -1,0 +1,102 @@
+"""An import's progress and report, and the imported runs waiting for the runner's ratings.
+
+The upload itself is the diary's import page (``legs.views.diary.diary_import``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Window
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import User
+from config.htmx import render_page, wants_fragment
+from legs import formats
+from legs.forms.diary import EffortForm
+from legs.models import Import, ItemOutcome, Run
+
+REPORT_PAGE_SIZE = 100
+PENDING_SHOWN = 5
+# While an import runs, its page asks for news this often (milliseconds).
+POLL_EVERY_MS = 1500
+
+
+def pending_effort_context(user: User, forms: dict[int, EffortForm] | None = None) -> dict:
+    """The dashboard's list of imported runs waiting for effort and heaviness: the newest few,
+    each with its own small form, and how many wait in all (one query: the count is a window
+    over the whole list, taken before the slice)."""
+    runs = list(
+        Run.objects.for_user(user)
+        .waiting_for_effort()
+        .annotate(waiting=Window(Count("pk")))[:PENDING_SHOWN]
+    )
+    forms = forms or {}
+    return {
+        "pending": [(run, forms.get(run.pk) or EffortForm(instance=run)) for run in runs],
+        "pending_count": runs[0].waiting if runs else 0,
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress (HTMX polls the ``progress`` fragment until it is finished, without
+    JS a Refresh link) and, once finished, its report, page by page."""
+    upload = get_object_or_404(Import.objects.for_user(request.user), pk=pk)
+    items = Paginator(upload.items.for_report(), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(
+        upload.items.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")
+    )
+    context: dict[str, Any] = {
+        "upload": upload,
+        "items": items,
+        "counts": [
+            (label, counts.get(value, 0))
+            for value, label in ItemOutcome.choices
+            if counts.get(value)
+        ],
+        "poll_every": POLL_EVERY_MS,
+    }
+    return render_page(request, "legs/imports/detail.html", context, fragment="progress")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_effort(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rate an imported run's effort and heaviness, or stop being asked (``dismiss``).
+
+    Rating is a POST; a GET goes to the run's own page. Without JS: post/redirect/get back to
+    the diary. With HTMX: the list again (the next run waiting moves up), with this row's
+    errors when the ratings were not valid.
+    """
+    run = get_object_or_404(Run.objects.for_user(request.user), pk=pk)
+    if request.method == "GET":
+        return redirect("run_edit", pk=run.pk)
+    when = formats.day(run.date)
+    forms: dict[int, EffortForm] = {}
+    if "dismiss" in request.POST:
+        Run.objects.filter(pk=run.pk).update(effort_dismissed=True)
+        messages.info(request, f"Not asking again about your run of {when}.")
+    else:
+        form = EffortForm(request.POST, instance=run)
+        if form.is_valid():
+            form.save()
+            messages.success(request, f"Effort and heaviness saved for your run of {when}.")
+        elif wants_fragment(request):
+            forms[run.pk] = form
+        else:
+            messages.error(
+                request, f"Choose both an effort and a heaviness for your run of {when}."
+            )
+    if not wants_fragment(request):
+        return redirect("diary")
+    context = pending_effort_context(request.user, forms)
+    return render_page(request, "legs/diary/_pending_effort.html", context, fragment="pending")
