@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import inspect
 import zoneinfo
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -165,7 +166,10 @@ def _range(field: str, low: object, high: object) -> Q:
 
 
 class DiaryQuerySet(models.QuerySet):
-    """Reads shared by runs and check-ins: always through the owner, bounded by date."""
+    """Reads shared by runs and check-ins: always through the owner, bounded by date. Each
+    kind of entry says in ``_sums()`` what its ``totals()`` add up."""
+
+    _sums: Callable[[], dict[str, Any]]
 
     def for_user(self, user: User) -> DiaryQuerySet:
         return self.filter(user=user)
@@ -201,9 +205,6 @@ class DiaryQuerySet(models.QuerySet):
             .order_by("-period")
         )
         return {_as_date(row.pop("period")): row for row in rows}
-
-    def _sums(self) -> dict[str, Any]:
-        raise NotImplementedError
 
 
 class RunQuerySet(DiaryQuerySet):
