@@ -100,6 +100,11 @@ class Cause(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cause_detail", args=[self.slug])
 
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return True
+
     def refresh_search_fields(self) -> None:
         self.search_name = fold_for_search(self.name)
 
@@ -186,6 +191,11 @@ class Tip(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tip_detail", args=[self.slug])
 
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return self.is_published
+
     def refresh_search_fields(self) -> None:
         self.search_text = fold_for_search("\n".join([self.title, self.summary, self.body]))
 
@@ -241,6 +251,11 @@ class Question(models.Model):
     def get_absolute_url(self) -> str:
         return f"{reverse('asked')}#question-{self.pk}"
 
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return self.is_published
+
 
 class FactQuerySet(models.QuerySet):
     def for_tip(self, tip: Tip, *, limit: int = 2) -> list[Fact]:
@@ -269,6 +284,11 @@ class Fact(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.tip.get_absolute_url() if self.tip_id else f"{reverse('asked')}#facts"
+
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return self.tip_id is None or self.tip.is_published
 
 
 class SavedTipQuerySet(models.QuerySet):

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from config.htmx import render_page, wants_fragment
@@ -54,7 +54,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def checklist_list(request: HttpRequest) -> HttpResponse:
     context = {
@@ -72,7 +72,7 @@ def visitor_progress(request: HttpRequest) -> dict[str, dict[str, Any]]:
 # The page shows the visitor's own progress: never from a browser's or proxy's cache. It shows
 # nothing else of their session, so the public page cache keeps one copy per state of it.
 @never_cache
-@require_GET
+@require_safe
 @cache_public_page(visitor_state=visitor_progress)
 def checklist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = get_object_or_404(Checklist, slug=slug)
@@ -278,7 +278,7 @@ def troubleshooter_answer(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 @cache_public_page(visitor_state=visitor_progress)  # as checklist_detail
 def troubleshooter_result(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = get_object_or_404(Checklist.objects.troubleshooters(), slug=slug)
@@ -294,7 +294,7 @@ def troubleshooter_result(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def checklist_run_list(request: HttpRequest) -> HttpResponse:
     """ "My checklists": every run with something in it, newest first (an empty one is noise)."""
     runs = ChecklistRun.objects.for_user(request.user).for_listing()
@@ -319,7 +319,7 @@ def _link_form(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One of the member's own runs (anyone else's is a 404), with its notes form posting here.
 
@@ -336,7 +336,7 @@ def checklist_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_run_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Link one of the member's own runs to a diary run, or unlink it (an empty choice).
 
@@ -344,7 +344,7 @@ def checklist_run_link(request: HttpRequest, pk: int) -> HttpResponse:
     that page again with the link form's errors.
     """
     run = _own_run(request, pk)
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(run)
     link_form = _link_form(request, run, request.POST)
     if link_form is None:

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
@@ -99,7 +99,7 @@ def _dashboard_context(user: User, today: date, form: QuickRunForm) -> dict[str,
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The diary's home, and the target of the quick-add run form.
 
@@ -137,7 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def run_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(Run.objects.for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -168,7 +168,7 @@ def _checklist_run_to_link(request: HttpRequest) -> ChecklistRun | None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def run_create(request: HttpRequest) -> HttpResponse:
     """A new run; with ``checklist_run`` (see above) the checklist run is linked to it on save."""
     user = request.user
@@ -203,7 +203,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(Run.objects.for_user(request.user), pk=pk)
     form = RunForm(request.POST or None, instance=run, user=request.user)
@@ -220,7 +220,7 @@ def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def run_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     run = get_object_or_404(Run.objects.for_user(request.user), pk=pk)
@@ -235,7 +235,7 @@ def run_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def checkin_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(CheckIn.objects.for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -253,13 +253,13 @@ def _save_checkin(form: CheckInForm) -> services.CheckInSaved | None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_create(request: HttpRequest) -> HttpResponse:
     """A new check-in; for a day that already has one, the form edits that one instead."""
     user = request.user
     today = member_today(user)
     existing = None
-    if request.method == "GET":
+    if request.method != "POST":
         existing = CheckIn.objects.for_user(user).filter(date=today).first()
     form = CheckInForm(request.POST or None, instance=existing, user=user, today=today)
     if request.method == "POST" and form.is_valid():
@@ -279,7 +279,7 @@ def checkin_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
     form = CheckInForm(request.POST or None, instance=checkin, user=request.user)
@@ -290,7 +290,7 @@ def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
@@ -306,7 +306,7 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def diary_export(request: HttpRequest) -> HttpResponse:
     """The whole diary as one CSV (runs and check-ins, a ``type`` column tells them apart)."""
     out = io.StringIO()
@@ -337,7 +337,7 @@ def _import_summary(result: services.DiaryImportResult, parsed: diary_io.ParsedI
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def diary_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV. Every row is checked first; any error imports nothing and lists the rows."""
     form = ImportForm(request.POST or None, request.FILES or None)
