@@ -44,6 +44,9 @@ lint: $(DEV_STAMP)
 
 # Production-like: prod settings, hashed and compressed static files, gunicorn (gunicorn.conf.py).
 # Needs SECRET_KEY; for a local try-out: SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') SECURE_SSL_REDIRECT=false make serve
+# Sessions are database rows that only `manage.py clearsessions` deletes once expired (a visitor
+# without cookies makes one per checklist tick): schedule it daily beside the server (README,
+# "Scheduled jobs"), with the nightly `manage.py backup`.
 serve: setup
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(PY) manage.py collectstatic --noinput -v0
 	@DJANGO_SETTINGS_MODULE=config.settings.prod $(PY) manage.py db_worker & worker=$$!; \

@@ -56,6 +56,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.public_name
 
+    def clean(self) -> None:
+        super().clean()
+        # Shown beside comments and in emails, so one line with single spaces, as a visitor's
+        # comment name is: a line break could forge a second line under the name.
+        self.display_name = " ".join(self.display_name.split())
+
     @property
     def public_name(self) -> str:
         return self.display_name or self.username

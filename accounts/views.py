@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
 from .forms import AccountDeleteForm, LoginForm, ProfileForm, SignUpForm
@@ -42,7 +42,7 @@ def _identities(request: HttpRequest, field: str) -> tuple[str, str]:
     return f"ip:{client_ip(request)}", f"{field}:{request.POST.get(field, '')[:254]}"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("profile")
@@ -77,7 +77,7 @@ class ThrottledPasswordResetView(PasswordResetView):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -89,19 +89,20 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def account_export(request: HttpRequest) -> JsonResponse:
     """All of the member's data as one JSON download."""
     response = JsonResponse(
         services.account_export(user=request.user), json_dumps_params={"indent": 2}
     )
+    # A username may hold any letter: RFC 6266's filename* carries it whole.
     filename = f"lighter-legs-{request.user.username}-data.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     """GET explains what goes; POST with the right password deletes and logs out."""
     form = AccountDeleteForm(request.POST or None, user=request.user)

@@ -1,4 +1,5 @@
-"""Site-wide response rules: the Content-Security-Policy and the HTMX traps handled once."""
+"""Site-wide response rules: the Content-Security-Policy, members' pages kept out of caches,
+and the HTMX traps handled once."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.views import database_unavailable
@@ -45,6 +47,29 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        return response
+
+
+class PrivateCacheControlMiddleware:
+    """`Cache-Control: private, no-store` on every answer to a logged-in member.
+
+    Their pages (the diary, the profile with its email, saved tips) must not come back from the
+    browser's history or a shared cache after log-out on a shared computer; public pages drawn
+    for them carry their name too. A view that sets its own Cache-Control keeps it; visitors'
+    answers are left to the public page cache. Error pages from an unreachable database are left
+    alone: they show nothing of the member, and asking who is logged in would need the database.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") or response.status_code >= 500:
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.crypto import salted_hmac
 
 from config.htmx import wants_fragment
 
@@ -36,10 +37,11 @@ _SENTINEL = b"\x00csrf\x00"
 _KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url")
 
 
-# Form fields whose value must be made for each visitor, as the CSRF token is: a cached page
-# gets a fresh value on every hit. Apps register theirs in ready() (legs: the comment form's
-# time-trap, which would otherwise pass every bot served a page cached seconds ago).
-FRESH_FIELDS: dict[str, Callable[[], str]] = {}
+# Form fields whose value must be made for each visitor (from their request), as the CSRF
+# token is: a cached page gets a fresh value on every hit. Apps register theirs in ready() (legs:
+# the comment form's time-trap, which would otherwise pass every bot served a page cached
+# seconds ago).
+FRESH_FIELDS: dict[str, Callable[[HttpRequest], str]] = {}
 
 
 def _fresh_field(name: str) -> re.Pattern[bytes]:
@@ -56,6 +58,16 @@ def bump_public_version(**kwargs) -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1, timeout=None)
+
+
+def _etag(digest: str, request: HttpRequest) -> str:
+    """The page's digest (tokens blanked) and a hash of the visitor's CSRF secret.
+
+    A browser whose secret changed (log-in rotates it) then never revalidates to a copy holding
+    its old token, which the next form it sends would fail with "Form expired".
+    """
+    secret = request.META.get("CSRF_COOKIE", "")
+    return f'"{digest}-{salted_hmac("config.public_cache.etag", secret).hexdigest()[:16]}"'
 
 
 VisitorState = Callable[[HttpRequest], object]
@@ -127,18 +139,20 @@ def _cached(
             body = _TOKEN.sub(rb"\1" + _SENTINEL + rb"\2", response.content)
             for name in FRESH_FIELDS:
                 body = _fresh_field(name).sub(rb"\1" + _fresh_sentinel(name) + rb"\2", body)
-            etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+            digest = hashlib.sha256(body).hexdigest()[:32]
             headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-            cache.set(key, (body, etag, headers), timeout=TIMEOUT)
-            response["ETag"] = etag
+            cache.set(key, (body, digest, headers), timeout=TIMEOUT)
+            response["ETag"] = _etag(digest, request)
             return response
-        body, etag, headers = cached
+        body, digest, headers = cached
+        token = get_token(request)  # first, so a first visit's ETag holds its new secret
+        etag = _etag(digest, request)
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified
-        body = body.replace(_SENTINEL, get_token(request).encode())
+        body = body.replace(_SENTINEL, token.encode())
         for name, make in FRESH_FIELDS.items():
-            body = body.replace(_fresh_sentinel(name), make().encode())
+            body = body.replace(_fresh_sentinel(name), make(request).encode())
         response = HttpResponse(body)
         for name, value in headers.items():
             response[name] = value

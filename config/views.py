@@ -3,18 +3,22 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers a query, 503 when it does not (for load balancers)."""
     try:
@@ -27,9 +31,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy.html")
+
+
+@require_safe
+def admin_view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    """The admin's "view on site" link, in place of Django's, which any staff user could
+    follow to any object of any model: a redirect told a member's checklist run that exists
+    from one that does not, and an unpublished tip's slug.
+
+    404 unless the user may view the model in the admin and a visitor can see the object
+    (its `is_on_site`; a model without one is never on the site).
+    """
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    try:
+        model_admin = admin.site.get_model_admin(content_type.model_class())
+    except NotRegistered:
+        raise Http404 from None
+    if not model_admin.has_view_or_change_permission(request):
+        raise Http404
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None or not getattr(obj, "is_on_site", False):
+        raise Http404
+    return redirect(obj.get_absolute_url())
 
 
 def _error_page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:

@@ -28,8 +28,20 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
+def _private_file(path: Path) -> None:
+    """Create `path` (or truncate it) readable and writable by its owner only, whatever the
+    umask: a backup holds every password hash and every diary. SQLite and pg_dump then write
+    into it and keep its mode."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # the mode above applies only to a file it creates
+    finally:
+        os.close(descriptor)
+
+
 def backup(path: Path) -> None:
-    """Copy the live database to `path` without stopping the site."""
+    """Copy the live database to `path` (0600) without stopping the site."""
+    _private_file(path)
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         with sqlite3.connect(path) as target:

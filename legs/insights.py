@@ -586,9 +586,7 @@ def rule_heaviness_trend(*, runs: Runs, checkins: CheckIns, today: date) -> Insi
     fortnight = _between(runs, before_start, today)
     basis = (
         f"Based on {formats.plural(len(now) + len(before), 'day')} with entries over the last "
-        "14 days."
-        + _left_out(fortnight, "leg_heaviness")
-        + _left_out(fortnight, "rpe")
+        "14 days." + _left_out(fortnight, "leg_heaviness") + _left_out(fortnight, "rpe")
     )
     if _at_least(difference, HEAVINESS_DIFFERENCE):
         load_rose = load_now > 0 and (load_change is None or _exceeds(load_change, LOAD_RISE))

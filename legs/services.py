@@ -566,8 +566,9 @@ def comment_reply_as_coach(*, comment: Comment, moderator: User, body: str) -> C
 def _approve(comment: Comment) -> bool:
     """Publish (or un-hide) one comment; True when it was not approved before."""
     newly = comment.status != Status.APPROVED
-    comment.status, comment.hidden, comment.report_count = Status.APPROVED, False, 0
-    comment.save(update_fields=["status", "hidden", "report_count"])
+    comment.status, comment.hidden = Status.APPROVED, False
+    comment.report_count = comment.report_weight = 0
+    comment.save(update_fields=["status", "hidden", "report_count", "report_weight"])
     return newly
 
 
@@ -596,28 +597,54 @@ def comment_moderate(*, comments: Iterable[Comment], status: str) -> int:
     return changed
 
 
-@transaction.atomic
-def comment_report(*, comment: Comment, reporter: str) -> bool:
-    """Record one reader's report; the COMMENT_REPORTS_TO_HIDE-th distinct one hides it.
+# What a trusted member's report weighs (see _report_weight); anyone else's weighs 1.
+TRUSTED_REPORT_WEIGHT = 2
 
-    `reporter` identifies the reader ("user:<id>" or a hashed address); a second report by
-    the same reader is not counted. Returns whether this report counted.
+
+def _report_weight(user: User | None) -> int:
+    """What one report weighs toward COMMENT_REPORTS_TO_HIDE.
+
+    A trusted member (an approved comment, and an account at least COMMENT_REPORT_TRUSTED_DAYS
+    old) weighs TRUSTED_REPORT_WEIGHT; a visitor, or a member who is new or has never been
+    published, weighs 1: accounts are free to make, so a young one adds no more than a visit.
     """
+    if user is None:
+        return 1
+    joined_before = timezone.now() - timedelta(days=settings.COMMENT_REPORT_TRUSTED_DAYS)
+    if user.date_joined > joined_before:
+        return 1
+    published = Comment.objects.for_author(user).filter(status=Status.APPROVED).exists()
+    return TRUSTED_REPORT_WEIGHT if published else 1
+
+
+@transaction.atomic
+def comment_report(*, comment: Comment, ip_hash: str, user: User | None = None) -> bool:
+    """Record one reader's report; reports weighing COMMENT_REPORTS_TO_HIDE hide the comment.
+
+    The reader is an address (`ip_hash`) and, for a member, an account: a report from an
+    address or an account that reported this comment already is not counted. A coach's reply
+    is never hidden: its reports put it at the head of the moderators' queue, where a moderator
+    decides. Returns whether this report counted.
+    """
+    weight = _report_weight(user)
     try:
         with transaction.atomic():  # a savepoint: a second report is an answer, not a failure
-            CommentReport.objects.create(comment=comment, reporter=reporter)
-            # One UPDATE counts and hides, so two reports at the same moment both count.
+            CommentReport.objects.create(comment=comment, ip_hash=ip_hash, user=user, weight=weight)
+            # One UPDATE counts and hides (its CASE reads the weight before this report), so
+            # two reports at the same moment both count.
+            threshold = settings.COMMENT_REPORTS_TO_HIDE - weight
             Comment.objects.filter(pk=comment.pk).update(
                 report_count=F("report_count") + 1,
+                report_weight=F("report_weight") + weight,
                 hidden=Case(
-                    When(report_count__gte=settings.COMMENT_REPORTS_TO_HIDE - 1, then=True),
+                    When(by_coach=False, report_weight__gte=threshold, then=True),
                     default=F("hidden"),
                 ),
             )
     except IntegrityError:
         return False
     was_hidden = comment.hidden
-    comment.refresh_from_db(fields=["report_count", "hidden"])
+    comment.refresh_from_db(fields=["report_count", "report_weight", "hidden"])
     if comment.hidden and not was_hidden:
         bump_public_version()  # the UPDATE sent no post_save: retire the cached tip pages
     return True

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
@@ -246,13 +247,18 @@ FILE_UPLOAD_HANDLERS = [
 
 # Comments. A form sent sooner than COMMENT_MIN_SECONDS after it was served is a bot's; each IP
 # and each account may post COMMENT_RATE_LIMIT comments per COMMENT_RATE_WINDOW seconds; more
-# than COMMENT_MAX_LINKS links hold a comment for moderation; COMMENT_REPORTS_TO_HIDE readers'
-# reports hide it until a moderator approves it again.
+# than COMMENT_MAX_LINKS links hold a comment for moderation; reports weighing
+# COMMENT_REPORTS_TO_HIDE hide it until a moderator approves it again (a report weighs 1, or 2
+# from a member with an approved comment and an account COMMENT_REPORT_TRUSTED_DAYS old); each
+# IP and each account may send COMMENT_REPORT_LIMIT reports per COMMENT_REPORT_WINDOW seconds.
 COMMENT_MIN_SECONDS = env_int("COMMENT_MIN_SECONDS", 3, minimum=0)
 COMMENT_FORM_MAX_AGE = 2 * 24 * 60 * 60
 COMMENT_RATE_LIMIT = env_int("COMMENT_RATE_LIMIT", 5, minimum=1)
 COMMENT_RATE_WINDOW = env_int("COMMENT_RATE_WINDOW", 10 * 60, minimum=MIN_RATE_WINDOW)
 COMMENT_MAX_LINKS = 2
 COMMENT_REPORTS_TO_HIDE = 3
+COMMENT_REPORT_TRUSTED_DAYS = 30
+COMMENT_REPORT_LIMIT = env_int("COMMENT_REPORT_LIMIT", 10, minimum=1)
+COMMENT_REPORT_WINDOW = env_int("COMMENT_REPORT_WINDOW", 60 * 60, minimum=MIN_RATE_WINDOW)
 # The site's public address, for links in emails sent outside a request (reply notifications).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

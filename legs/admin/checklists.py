@@ -320,6 +320,7 @@ class ChecklistRunAdmin(SafeChangeListMixin, admin.ModelAdmin):
     search_fields = ["user__username"]
     date_hierarchy = "started"
     inlines = [RunStepInline, RunAnswerInline]
+    view_on_site = False  # a member's run has no page anyone else may see
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

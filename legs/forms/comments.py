@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from accounts.throttle import Throttle
 from legs.models import CannedReply, Comment, Tip
@@ -35,6 +40,7 @@ REFUSED_TOO_FAST = (
 )
 REFUSED_TAMPERED = "We could not check this form. Please send your comment again."
 REFUSED_EXPIRED = "This form was open for a long time. Please send your comment again."
+REFUSED_USED = "This form has been sent already. Please check your comment and send it again."
 REFUSED_RATE = (
     "You have sent several comments in the last few minutes. Please wait ten minutes and "
     "send this one again; your text is kept below."
@@ -49,9 +55,38 @@ def comment_throttle() -> Throttle:
     return Throttle("comment", settings.COMMENT_RATE_LIMIT, settings.COMMENT_RATE_WINDOW)
 
 
-def time_token() -> str:
-    """A signed note of when a form was served, for the time-trap."""
-    return signing.dumps(time.time(), salt=TIME_TRAP_SALT)
+def visitor_key(secret: str) -> str:
+    """What binds a time-trap token to one browser: a hash of its CSRF secret."""
+    return salted_hmac(TIME_TRAP_SALT, secret).hexdigest()[:16]
+
+
+def time_token(request: HttpRequest) -> str:
+    """A signed note of when a form was served and to which browser, with a nonce so it is
+    sent once: a token copied from one page cannot carry a bot's comments for two days."""
+    get_token(request)  # a first visit's CSRF secret is made here, before the form's own token
+    served = {
+        "at": time.time(),
+        "to": visitor_key(request.META["CSRF_COOKIE"]),
+        "once": secrets.token_urlsafe(12),
+    }
+    return signing.dumps(served, salt=TIME_TRAP_SALT)
+
+
+def _served(token: str, request: HttpRequest | None) -> dict | None:
+    """The token's contents when it is ours and was served to this browser, else None."""
+    try:
+        served = signing.loads(token, salt=TIME_TRAP_SALT)
+    except signing.BadSignature:
+        return None
+    secret = request.META.get("CSRF_COOKIE", "") if request is not None else ""
+    if (
+        not isinstance(served, dict)
+        or not isinstance(served.get("at"), int | float)
+        or not isinstance(served.get("once"), str)
+        or served.get("to") != visitor_key(secret)
+    ):
+        return None
+    return served
 
 
 class CommentForm(forms.Form):
@@ -60,7 +95,9 @@ class CommentForm(forms.Form):
     Visitors give a name and an email; a member's come from the account, so those fields are
     not shown. Besides the fields, `clean()` refuses a filled honeypot, a form sent within
     COMMENT_MIN_SECONDS of being served or with a tampered time token, and an IP or account
-    over the rate limit; a refused form keeps its text.
+    over the rate limit; a refused form keeps its text. Its time-trap token must have been
+    served to this browser (`request`), and is spent by the first form that passes everything
+    else. A form `checking` one field as it is left (HTMX) is not being sent: no refusals.
     """
 
     name = forms.CharField(
@@ -110,8 +147,12 @@ class CommentForm(forms.Form):
         user: User | AnonymousUser | None = None,
         ip: str = "",
         reply_to: Comment | None = None,
+        request: HttpRequest | None = None,
+        checking: bool = False,
     ) -> None:
         self.tip = tip
+        self.request = request
+        self.checking = checking
         self.user = user if user is not None and user.is_authenticated else None
         self.ip = ip
         self.reply_to = reply_to
@@ -133,7 +174,7 @@ class CommentForm(forms.Form):
 
     @property
     def time_token(self) -> str:
-        return time_token()
+        return time_token(self.request)
 
     @property
     def shown_fields(self) -> list[forms.BoundField]:
@@ -176,21 +217,25 @@ class CommentForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.checking:
+            return cleaned
         if cleaned.get("website"):
             raise forms.ValidationError(REFUSED_HONEYPOT, code="honeypot")
-        try:
-            served = signing.loads(cleaned.get("ts", ""), salt=TIME_TRAP_SALT)
-        except signing.BadSignature:
-            raise forms.ValidationError(REFUSED_TAMPERED, code="tampered") from None
-        if not isinstance(served, int | float):
+        served = _served(cleaned.get("ts", ""), self.request)
+        if served is None:
             raise forms.ValidationError(REFUSED_TAMPERED, code="tampered")
-        open_for = time.time() - served
+        open_for = time.time() - served["at"]
         if open_for < settings.COMMENT_MIN_SECONDS:
             raise forms.ValidationError(REFUSED_TOO_FAST, code="too_fast")
         if open_for > settings.COMMENT_FORM_MAX_AGE:
             raise forms.ValidationError(REFUSED_EXPIRED, code="expired")
         if comment_throttle().is_limited(*self.throttle_identities):
             raise forms.ValidationError(REFUSED_RATE, code="rate_limited")
+        # Spent last, only by a form that passes everything else: a form refused for its
+        # fields comes back with a new token, and so does one refused here.
+        spent = f"comment-form-sent:{served['once']}"
+        if not self.errors and not cache.add(spent, True, timeout=settings.COMMENT_FORM_MAX_AGE):
+            raise forms.ValidationError(REFUSED_USED, code="used")
         return cleaned
 
     @property

@@ -92,6 +92,11 @@ class Checklist(models.Model):
         return reverse("checklist_detail", args=[self.slug])
 
     @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return True
+
+    @property
     def is_troubleshooter(self) -> bool:
         return self.kind == ChecklistKind.TROUBLESHOOTER
 

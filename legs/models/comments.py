@@ -171,6 +171,8 @@ class Comment(models.Model):
     report_count = models.PositiveIntegerField(
         "reports", default=0, help_text="Reports since a moderator last approved it."
     )
+    # The same reports weighed by who sent them (`CommentReport.weight`): what hides a comment.
+    report_weight = models.PositiveIntegerField(default=0, editable=False)
     ip_hash = models.CharField(max_length=32, blank=True, editable=False)
     question = models.OneToOneField(
         Question,
@@ -208,6 +210,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.thread_url()
+
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return self.is_public and self.tip.is_published
 
     def thread_page(
         self, *, user: User | AnonymousUser | None = None, own_ids: Iterable[int] = ()
@@ -260,17 +267,39 @@ class Comment(models.Model):
 
 
 class CommentReport(models.Model):
-    """One reader's report of one comment; a reader counts once per comment."""
+    """One reader's report of one comment.
+
+    An address and an account count together: a comment takes one report per address and one
+    per account, so a member reporting from an address that reported already (or from a second
+    address) adds nothing, however many accounts they make.
+    """
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    # "user:<id>" for a member, "ip:<hmac of the address>" for a visitor: never a raw address.
-    reporter = models.CharField(max_length=48)
+    # An hmac of the address the report came from, never the address itself.
+    ip_hash = models.CharField(max_length=32, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comment_reports",
+    )
+    weight = models.PositiveSmallIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created"]
         constraints = [
-            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader")
+            models.UniqueConstraint(
+                fields=["comment", "ip_hash"],
+                condition=~Q(ip_hash=""),
+                name="report_once_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "user"],
+                condition=Q(user__isnull=False),
+                name="report_once_per_account",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -137,6 +137,11 @@ class Cause(FoldedForSearch):
     def get_absolute_url(self) -> str:
         return reverse("cause_detail", args=[self.slug])
 
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return True
+
     def refresh_search_fields(self) -> None:
         self.search_name = fold_for_search(self.name)
         self.search_text = fold_for_search(f"{self.name}\n{self.summary}")
@@ -234,6 +239,11 @@ class Tip(FoldedForSearch):
     def get_absolute_url(self) -> str:
         return reverse("tip_detail", args=[self.slug])
 
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return self.is_published
+
     def refresh_search_fields(self) -> None:
         self.search_text = fold_for_search("\n".join([self.title, self.summary, self.body]))
 
@@ -312,6 +322,11 @@ class Question(FoldedForSearch):
     def refresh_search_fields(self) -> None:
         self.search_text = fold_for_search(f"{self.question}\n{self.answer}")
 
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return self.is_published
+
 
 class FactQuerySet(models.QuerySet):
     def for_tip(self, tip: Tip, *, limit: int = 2) -> list[Fact]:
@@ -347,6 +362,11 @@ class Fact(FoldedForSearch):
 
     def refresh_search_fields(self) -> None:
         self.search_text = fold_for_search(self.text)
+
+    @property
+    def is_on_site(self) -> bool:
+        """Whether a visitor sees it at get_absolute_url() (the admin's "view on site")."""
+        return self.tip_id is None or self.tip.is_published
 
 
 class Found(NamedTuple):

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from config.htmx import render_page, wants_fragment
@@ -55,7 +55,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def checklist_list(request: HttpRequest) -> HttpResponse:
     context = {
@@ -92,7 +92,7 @@ def _hold_context(request: HttpRequest, form: StretchHoldForm | None = None) -> 
 # cache. It shows nothing else of their session, so the public page cache keeps one copy per
 # state of those.
 @never_cache
-@require_GET
+@require_safe
 @cache_public_page(visitor_state=visitor_checklist)
 def checklist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = get_object_or_404(Checklist, slug=slug)
@@ -340,7 +340,7 @@ def troubleshooter_answer(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 @cache_public_page(visitor_state=visitor_progress)  # as checklist_detail
 def troubleshooter_result(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = get_object_or_404(Checklist.objects.troubleshooters(), slug=slug)
@@ -356,7 +356,7 @@ def troubleshooter_result(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def checklist_run_list(request: HttpRequest) -> HttpResponse:
     """ "My checklists": every run with something in it, newest first (an empty one is noise)."""
     runs = ChecklistRun.objects.for_user(request.user).for_listing()
@@ -381,7 +381,7 @@ def _link_form(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One of the member's own runs (anyone else's is a 404), with its notes form posting here.
 
@@ -398,7 +398,7 @@ def checklist_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_run_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Link one of the member's own runs to a diary run, or unlink it (an empty choice).
 
@@ -406,7 +406,7 @@ def checklist_run_link(request: HttpRequest, pk: int) -> HttpResponse:
     that page again with the link form's errors.
     """
     run = _own_run(request, pk)
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(run)
     link_form = _link_form(request, run, request.POST)
     if link_form is None:

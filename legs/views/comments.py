@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
@@ -16,10 +17,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
-from accounts.throttle import client_ip
+from accounts.throttle import Throttle, client_ip
 from config.htmx import render_page, wants_fragment
 from legs import services
 from legs.forms.comments import CHECKED_FIELDS, CommentForm, comment_throttle
@@ -35,6 +36,10 @@ HELD_NOTICE = (
     "a moderator has approved it."
 )
 PUBLISHED_NOTICE = "Thank you! Your comment is published."
+REPORTS_REFUSED = (
+    "You have sent many reports in a short time. Please wait an hour before you report more; "
+    "the comments you have reported are with a moderator."
+)
 
 
 @dataclass
@@ -83,7 +88,7 @@ def thread_context(
     """
     reply_form = form if form is not None and form.reply_to is not None else None
     if form is None or reply_form is not None:
-        form = CommentForm(tip=tip, user=request.user)
+        form = CommentForm(tip=tip, user=request.user, request=request)
     own_ids = _own_ids(request)
     if showing is None and reply_form is not None:
         showing = reply_form.reply_to
@@ -136,7 +141,9 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
     (a reply's on the reply page).
     """
     tip = _published_tip(slug)
-    form = CommentForm(request.POST, tip=tip, user=request.user, ip=client_ip(request))
+    form = CommentForm(
+        request.POST, tip=tip, user=request.user, ip=client_ip(request), request=request
+    )
     if not form.is_valid():
         # A flood is refused with 429, as log-in, sign-up and password reset refuse theirs;
         # HTMX gets 200 (it swaps no 4xx), so the reader still sees why, with the text kept.
@@ -181,7 +188,7 @@ def comment_check(request: HttpRequest, slug: str) -> HttpResponse:
     """Check the one field the reader just left (HTMX): "Check input OK" or its error."""
     tip = _published_tip(slug)
     name = request.htmx.trigger_name if wants_fragment(request) else None
-    form = CommentForm(request.POST, tip=tip, user=request.user)
+    form = CommentForm(request.POST, tip=tip, user=request.user, checking=True)
     if name not in CHECKED_FIELDS or name not in form.fields:
         return HttpResponseBadRequest("Nothing to check.")
     form.full_clean()
@@ -206,38 +213,47 @@ def _reply_page(
     )
 
 
-@require_GET
+@require_safe
 def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The reply form: in place under the comment (HTMX), or a page of its own without JS."""
     tip = _published_tip(slug)
     parent = get_object_or_404(Comment.objects.approved().top_level().for_tip(tip), pk=pk)
-    return _reply_page(request, tip, CommentForm(tip=tip, user=request.user, reply_to=parent))
+    form = CommentForm(tip=tip, user=request.user, reply_to=parent, request=request)
+    return _reply_page(request, tip, form)
 
 
-def _reporter(request: HttpRequest) -> str:
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    return f"ip:{_ip_hash(request)}"
+def report_throttle() -> Throttle:
+    return Throttle("report", settings.COMMENT_REPORT_LIMIT, settings.COMMENT_REPORT_WINDOW)
 
 
 @require_POST
 def comment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Report a public comment; a reader counts once, and enough readers hide it."""
+    """Report a public comment; an address or an account counts once, and enough weight hides it.
+
+    Reports are limited per address and per account (429, or 200 with the reason for HTMX,
+    which swaps no 4xx).
+    """
     tip = _published_tip(slug)
     comment = get_object_or_404(Comment.objects.approved().for_tip(tip), pk=pk)
-    counted = services.comment_report(comment=comment, reporter=_reporter(request))
-    if counted:
+    member = request.user if request.user.is_authenticated else None
+    identities = [f"ip:{client_ip(request)}", f"user:{member.pk}" if member else ""]
+    status = 200
+    if not report_throttle().allow(*identities):
+        text, status = REPORTS_REFUSED, 429
+    elif services.comment_report(comment=comment, ip_hash=_ip_hash(request), user=member):
         text = "Thank you for telling us. A moderator will look at this comment."
     else:
         text = "You have reported this comment already. A moderator will look at it."
     if wants_fragment(request):
         return render(request, "legs/comments/_reported.html", {"text": text})
+    if status == 429:
+        return _thread_response(request, tip, notice=text, status=status)
     messages.info(request, text)
     return redirect(_thread_url(tip))
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Stop reply emails for one comment: the signed token is the only key needed.
 

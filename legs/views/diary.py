@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
@@ -148,7 +148,7 @@ def _dashboard_context(
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The diary's home, and the target of the quick-add run form.
 
@@ -191,7 +191,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def calendar(request: HttpRequest) -> HttpResponse:
     """A month of the diary, weeks from Monday with their totals: ``?month=YYYY-MM``, this month
     by default (and, with a note saying why, for a month that is not one or has not begun).
@@ -223,7 +223,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def totals(request: HttpRequest) -> HttpResponse:
     """Distance, time, runs and the two heavinesses per week (the last year), month and year,
     newest first, with a chart of the monthly distance: six grouped queries, summed in the
@@ -252,7 +252,7 @@ def totals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def run_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(Run.objects.for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -293,7 +293,7 @@ def _asked_day(request: HttpRequest, today: date) -> date | None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def run_create(request: HttpRequest) -> HttpResponse:
     """A new run; with ``checklist_run`` (see above) the checklist run is linked to it on save."""
     user = request.user
@@ -328,7 +328,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(Run.objects.for_user(request.user), pk=pk)
     form = RunForm(request.POST or None, instance=run, user=request.user)
@@ -345,7 +345,7 @@ def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def run_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     run = get_object_or_404(Run.objects.for_user(request.user), pk=pk)
@@ -360,7 +360,7 @@ def run_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def checkin_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(CheckIn.objects.for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -378,7 +378,7 @@ def _save_checkin(form: CheckInForm) -> services.CheckInSaved | None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_create(request: HttpRequest) -> HttpResponse:
     """A new check-in, for today or the ``?date=`` given; for a day that already has one, the
     form edits that one instead."""
@@ -386,7 +386,7 @@ def checkin_create(request: HttpRequest) -> HttpResponse:
     today = member_today(user)
     day = _asked_day(request, today) or today
     existing = None
-    if request.method == "GET":
+    if request.method != "POST":
         existing = CheckIn.objects.for_user(user).filter(date=day).first()
     form = CheckInForm(
         request.POST or None,
@@ -412,7 +412,7 @@ def checkin_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
     form = CheckInForm(request.POST or None, instance=checkin, user=request.user)
@@ -423,7 +423,7 @@ def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
@@ -439,7 +439,7 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def diary_export(request: HttpRequest) -> HttpResponse:
     """The whole diary as one CSV (runs and check-ins, a ``type`` column tells them apart)."""
     out = io.StringIO()
@@ -495,7 +495,7 @@ def _import_csv_here(request: HttpRequest, form: ImportForm) -> list[diary_io.Ro
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def diary_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV, activity files or a Strava export.
 

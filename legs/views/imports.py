@@ -14,7 +14,7 @@ from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
@@ -46,7 +46,7 @@ def pending_effort_context(user: User, forms: dict[int, EffortForm] | None = Non
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An import's progress (HTMX polls the ``progress`` fragment until it is finished, without
     JS a Refresh link) and, once finished, its report, page by page."""
@@ -69,7 +69,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def run_effort(request: HttpRequest, pk: int) -> HttpResponse:
     """Rate an imported run's effort and heaviness, or stop being asked (``dismiss``).
 
@@ -78,7 +78,7 @@ def run_effort(request: HttpRequest, pk: int) -> HttpResponse:
     errors when the ratings were not valid.
     """
     run = get_object_or_404(Run.objects.for_user(request.user), pk=pk)
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect("run_edit", pk=run.pk)
     when = formats.day(run.date)
     forms: dict[int, EffortForm] = {}

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from config.htmx import render_page, wants_fragment
@@ -23,7 +23,7 @@ from legs.views.comments import thread_context
 from legs.views.trials import try_box
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "legs/home.html", context)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def tip_list(request: HttpRequest) -> HttpResponse:
     """All tips grouped by phase, narrowed by ?q=, ?phase= and ?cause=; a plain ?q= search
@@ -75,7 +75,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tip = get_object_or_404(Tip.objects.published().with_causes().with_related(), slug=slug)
@@ -136,7 +136,7 @@ def tip_unsave(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def saved_tips(request: HttpRequest) -> HttpResponse:
     """My tips: the signed-in member's saved tips, newest first (only ever their own)."""
     saved = SavedTip.objects.for_user(request.user)
@@ -145,7 +145,7 @@ def saved_tips(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def cause_list(request: HttpRequest) -> HttpResponse:
     causes = Cause.objects.annotate(
@@ -154,7 +154,7 @@ def cause_list(request: HttpRequest) -> HttpResponse:
     return render(request, "legs/tips/cause_list.html", {"causes": causes})
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def cause_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cause = get_object_or_404(Cause, slug=slug)
@@ -164,7 +164,7 @@ def cause_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One article's tips in the order it gives them, under its own headings."""
@@ -174,7 +174,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "legs/tips/source_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def asked(request: HttpRequest) -> HttpResponse:
     context = {

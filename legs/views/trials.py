@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
 from config.htmx import wants_fragment
@@ -82,7 +82,7 @@ def dashboard_box(user: User, today: date, tip_titles: dict[str, str]) -> dict[s
 
 
 @login_required
-@require_GET
+@require_safe
 def trial_list(request: HttpRequest) -> HttpResponse:
     """Running trials first, then finished ones, newest first, each with its result."""
     user = request.user
@@ -98,7 +98,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def trial_detail(request: HttpRequest, pk: int) -> HttpResponse:
     trial = get_object_or_404(Trial.objects.for_user(request.user), pk=pk)
     (report,) = trial_reports(request.user, member_today(request.user), [trial])
@@ -129,12 +129,12 @@ def _start_answer(request: HttpRequest, form: TrialStartForm, trial: Trial | Non
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def trial_start(request: HttpRequest) -> HttpResponse:
     """GET: a form to pick a tip (``?tip=<slug>`` chooses it) and a length. POST: start it today,
     from this page, a tip's page or the dashboard."""
     user = request.user
-    if request.method == "GET":
+    if request.method != "POST":
         form = TrialStartForm(initial={"tip": request.GET.get("tip", "")[:50], "length_days": 14})
         return render(request, "legs/trials/start.html", {"form": form})
     form = TrialStartForm(request.POST)
@@ -157,7 +157,7 @@ def trial_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def trial_stop(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST ends the trial today. A trial already over has nothing
     to stop: both go back to its page."""
@@ -179,7 +179,7 @@ def trial_stop(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def trial_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     trial = get_object_or_404(Trial.objects.for_user(request.user), pk=pk)
@@ -240,7 +240,7 @@ def _csv_row(trial: dict[str, Any]) -> dict[str, str]:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def trial_export(request: HttpRequest) -> HttpResponse:
     """The member's trials and their results as CSV, one row per trial.
 

@@ -11,6 +11,11 @@ from tests.support import HTMX
 pytestmark = pytest.mark.django_db
 
 
+def page_digest(response) -> str:
+    """The ETag's part that names the cached copy; the rest is the visitor's own."""
+    return response["ETag"].strip('"').split("-")[0]
+
+
 @pytest.fixture
 def warm_up(catalogue):
     """A tip of the real catalogue."""
@@ -28,7 +33,7 @@ def test_a_first_time_visitor_gets_the_cached_page_without_queries(
         second = Client().get(url)
     assert second.status_code == 200
     assert warm_up.title in second.content.decode()
-    assert second["ETag"] == first["ETag"]
+    assert page_digest(second) == page_digest(first)
 
 
 def test_a_cached_page_carries_a_working_csrf_token_for_its_visitor(client, catalogue):
@@ -63,8 +68,9 @@ def test_saving_content_retires_the_cached_pages(client, warm_up):
 
 def test_a_matching_etag_gets_304_not_modified(client, catalogue):
     url = reverse("asked")
+    Client().get(url)
     etag = client.get(url)["ETag"]
-    response = Client().get(url, headers={"If-None-Match": etag})
+    response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 304
 
 
@@ -242,11 +248,11 @@ def test_visitors_with_the_same_answers_share_one_cached_result(
     first, second = Client(), Client()
     answer_all(first, route)
     answer_all(second, route)
-    etag = first.get(path)["ETag"]
+    digest = page_digest(first.get(path))
     # At most the visitor's session (none with Redis's cached_db sessions): nothing rendered.
     with django_assert_max_num_queries(1):
         response = second.get(path)
-    assert response["ETag"] == etag
+    assert page_digest(response) == digest
 
 
 def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(catalogue):

@@ -314,5 +314,5 @@ def test_the_ip_of_a_reporter_or_commenter_is_never_stored_raw(client, tip):
     comment = CommentFactory(tip=tip)
     report(client, comment, ip="203.0.113.7")
     post_comment(client, tip, ip="203.0.113.7")
-    assert "203.0.113.7" not in CommentReport.objects.get().reporter
+    assert "203.0.113.7" not in CommentReport.objects.get().ip_hash
     assert "203.0.113.7" not in Comment.objects.get(parent=None, status=Status.PENDING).ip_hash

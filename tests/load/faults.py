@@ -12,9 +12,11 @@
    once it is back, everything answers again without restarting gunicorn (the workers'
    persistent connections are health-checked: CONN_MAX_AGE with conn_health_checks).
 
-A probe asks /healthz, a checklist page (never cached, always reads the database) and the home
-page as a first visit (no cookies: the cached public page) about five times a second throughout,
-to time the outage and the recovery.
+A probe asks about five times a second throughout, to time the outage and the recovery:
+/healthz; a member's diary (logged in: a page that must read the database, so 503 while it is
+away); a checklist page as a visitor and the home page as a first visit (no cookies), both
+public pages the page cache may serve without the database (200 while it is away, unless a
+write retired the cached copy just before the stop).
 """
 
 from __future__ import annotations
@@ -147,13 +149,22 @@ def stop_the_database(times: Timeline) -> None:
         times.up = time.monotonic()
 
 
-def probe(port: int, slug: str, records: list[Record], stop: threading.Event) -> None:
-    browser = Browser(port, "probe", records)
+PROBE_HEALTH = "probe /healthz"
+PROBE_PAGE = "probe diary, member"  # must read the database
+PROBE_CACHED = "probe checklist, visitor"  # a public page, cached for visitors
+PROBE_FIRST_VISIT = "probe home, first visit"
+
+
+def probe(
+    port: int, slug: str, member: Browser, records: list[Record], stop: threading.Event
+) -> None:
+    visitor = Browser(port, "probe", records)
     while not stop.is_set():
-        browser.get("/healthz", label="probe /healthz")
-        browser.get(f"/checklists/{slug}/", label="probe page")
+        visitor.get("/healthz", label=PROBE_HEALTH)
+        member.get("/diary/", label=PROBE_PAGE)
+        visitor.get(f"/checklists/{slug}/", label=PROBE_CACHED)
         # A first visit (no cookies at all) may be served a cached public page without the database.
-        Browser(port, "probe", records).get("/", label="probe home, first visit")
+        Browser(port, "probe", records).get("/", label=PROBE_FIRST_VISIT)
         stop.wait(PROBE_EVERY)
 
 
@@ -171,7 +182,7 @@ def during(records: list[Record], begin: float, end: float) -> list[Record]:
 def outage_answer(record: Record) -> bool:
     """The answers expected while the database is away: the site's 503 page, and /healthz's
     JSON 503 for load balancers."""
-    if record.label == "probe /healthz":
+    if record.label == PROBE_HEALTH:
         return record.status == 503 and '"unavailable"' in record.detail
     return record.status == 503 and SITE_503_TITLE in record.detail
 
@@ -183,7 +194,9 @@ def failed(record: Record) -> bool:
 def faults_phase(workdir: Path) -> dict[str, object]:
     with harness.environment("faults", workdir) as env:
         harness.setup_django(env)
-        members = harness.create_members(round(harness.USERS * harness.MEMBER_SHARE))
+        # One member more than the crowd has: the probe's, reading their diary throughout.
+        members = harness.create_members(round(harness.USERS * harness.MEMBER_SHARE) + 1)
+        probe_member = members.pop()
         from django.db import connections
 
         database = connections["default"].settings_dict["NAME"]
@@ -197,13 +210,17 @@ def faults_phase(workdir: Path) -> dict[str, object]:
             )
             ledger, records, probes = Ledger(), [], []
             crowd = harness.people(site, ledger, members, records)
+            member_probe = Browser(server.port, probe_member, probes)
+            harness.log_in(member_probe, probe_member)
             records.clear()
+            probes.clear()
             master = server.process.pid
             times = Timeline()
             outage_ran = False
             probe_stop = threading.Event()
             prober = threading.Thread(
-                target=probe, args=(server.port, site.checklist_slugs[0], probes, probe_stop)
+                target=probe,
+                args=(server.port, site.checklist_slugs[0], member_probe, probes, probe_stop),
             )
             cpu = time.process_time()
             with harness.running(crowd):
@@ -264,8 +281,8 @@ def analyse(
     everything = records + probes
     figures = harness.print_records(records, end - times.start)
     # The outage, as the site saw it: from the stop until the first healthy answer after start.
-    healthy = first_ok_after(probes, "probe /healthz", times.up) if outage_ran else None
-    page_ok = first_ok_after(probes, "probe page", times.up) if outage_ran else None
+    healthy = first_ok_after(probes, PROBE_HEALTH, times.up) if outage_ran else None
+    page_ok = first_ok_after(probes, PROBE_PAGE, times.up) if outage_ran else None
     outage_end = healthy or times.up
     in_outage = set(map(id, during(everything, times.stop, outage_end))) if outage_ran else set()
     outside = [r for r in everything if id(r) not in in_outage]
@@ -297,12 +314,13 @@ def analyse(
         answers = Counter(str(r.status or r.error) for r in during(records, times.stop, outage_end))
         five = [r for r in everything if id(r) in in_outage and r.status and r.status >= 500]
         wrong = [r for r in five if not outage_answer(r)]
-        health = [r for r in fully_down if r.label == "probe /healthz"]
-        pages = [r for r in fully_down if r.label == "probe page"]
+        health = [r for r in fully_down if r.label == PROBE_HEALTH]
+        pages = [r for r in fully_down if r.label == PROBE_PAGE]
+        cached = Counter(str(r.status or r.error) for r in fully_down if r.label == PROBE_CACHED)
         lost = [r for r in everything if id(r) in in_outage and r.status is None]
         after = [r for r in everything if r.start > outage_end + 1.0]
         first_visits = Counter(
-            str(r.status or r.error) for r in fully_down if r.label == "probe home, first visit"
+            str(r.status or r.error) for r in fully_down if r.label == PROBE_FIRST_VISIT
         )
         outage = {
             "answers during the outage": dict(answers),
@@ -314,6 +332,7 @@ def analyse(
             "recovered after s (healthz)": round(healthy - times.up, 2) if healthy else None,
             "recovered after s (page)": round(page_ok - times.up, 2) if page_ok else None,
             "failures after recovery": sum(map(failed, after)),
+            "cached checklist while down": dict(cached),
             "first-visit home while down": dict(first_visits),
         }
         say(
@@ -323,9 +342,14 @@ def analyse(
         say(
             f"  {len(five) - len(wrong)} answers were the expected 503 (site page, or /healthz "
             f"JSON), {len(wrong)} other 5xx; /healthz answered 503 to "
-            f"{outage['healthz 503 while down']} of {len(health)} probes while down; pages "
-            "answered 503 to "
+            f"{outage['healthz 503 while down']} of {len(health)} probes while down; a "
+            "member's diary (a page that must read the database) answered 503 to "
             f"{sum(r.status == 503 for r in pages)} of {len(pages)} probes"
+        )
+        say(
+            "  checklist page for a visitor while fully down: "
+            + ", ".join(f"{status} × {n}" for status, n in sorted(cached.items()))
+            + " (200: the cached public page; 503 only if a write had just retired it)"
         )
         say(
             "  home page for a first visit (no cookies) while fully down: "
@@ -340,7 +364,10 @@ def analyse(
         check(not wrong, f"{len(wrong)} outage answers were not the site's 503 page: {wrong[:3]}")
         check(not lost, f"{len(lost)} requests got no answer during the outage: {lost[:3]}")
         check(health and all(r.status == 503 for r in health), "/healthz did not answer 503")
-        check(pages and all(r.status == 503 for r in pages), "pages did not answer 503")
+        check(
+            pages and all(r.status == 503 for r in pages),
+            "a page that must read the database did not answer 503",
+        )
         check(healthy is not None and page_ok is not None, "the site did not come back")
         check(not outage["failures after recovery"], "requests failed after the recovery")
         notes.append(

@@ -242,7 +242,9 @@ ADMIN_SPECIAL: dict[str, Route] = {
     # Without the field it completes, autocomplete refuses the request.
     "admin:autocomplete": Route(staff_only(403)),
     "admin:jsi18n": Route(staff_only(200)),
-    "admin:view_on_site": Route(staff_only(REDIRECT), kwargs=_tip_on_site),
+    # Moderators may not view tips in the admin: 404, as for a member's checklist run
+    # (tests/security/test_admin_view_on_site.py).
+    "admin:view_on_site": Route(staff_only(404, REDIRECT), kwargs=_tip_on_site),
     "admin:auth_user_password_change": Route(
         staff_only(403, 200), kwargs=lambda world: {"id": world.owner.pk}
     ),
