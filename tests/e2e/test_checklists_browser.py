@@ -151,7 +151,7 @@ def answer_in_turn(page, answers):
         page.get_by_role("button", name="Next").click()
 
 
-def test_the_level_earned_stays_on_screen_and_see_my_result_now_swaps_in_the_result(page, site):
+def test_the_level_earned_stays_on_screen_and_see_my_result_now_swaps_in_the_result(page, catalogue):
     question = page.locator("#troubleshooter legend")
     banner = page.locator(".triage-banner")
     page.goto("/checklists/heavy-legs/")
@@ -180,7 +180,7 @@ def test_the_level_earned_stays_on_screen_and_see_my_result_now_swaps_in_the_res
     expect(banner).to_contain_text(BANNER)
 
 
-def test_see_my_result_now_works_with_javascript_off(browser, live_server, site):
+def test_see_my_result_now_works_with_javascript_off(browser, live_server, catalogue):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     try:
