@@ -151,7 +151,9 @@ def answer_in_turn(page, answers):
         page.get_by_role("button", name="Next").click()
 
 
-def test_the_level_earned_stays_on_screen_and_see_my_result_now_swaps_in_the_result(page, catalogue):
+def test_the_level_earned_stays_on_screen_and_see_my_result_now_swaps_in_the_result(
+    page, catalogue
+):
     question = page.locator("#troubleshooter legend")
     banner = page.locator(".triage-banner")
     page.goto("/checklists/heavy-legs/")
