@@ -42,3 +42,8 @@ def tip_page(client: Client, tip: Tip) -> str:
     response = client.get(tip.get_absolute_url())
     assert response.status_code == 200
     return response.content.decode()
+
+
+def page_digest(response) -> str:
+    """The ETag's part that names the cached copy; the rest is the visitor's own."""
+    return response["ETag"].strip('"').split("-")[0]

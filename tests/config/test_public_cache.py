@@ -6,14 +6,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests.factories import UserFactory
-from tests.support import HTMX
+from tests.support import HTMX, page_digest
 
 pytestmark = pytest.mark.django_db
-
-
-def page_digest(response) -> str:
-    """The ETag's part that names the cached copy; the rest is the visitor's own."""
-    return response["ETag"].strip('"').split("-")[0]
 
 
 @pytest.fixture

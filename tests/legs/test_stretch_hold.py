@@ -12,7 +12,7 @@ from accounts.models import User
 from legs.models import Checklist, StepKind
 from legs.progress import HOLD_SESSION_KEY
 from tests.factories import ChecklistFactory, ChecklistStepFactory
-from tests.support import HTMX
+from tests.support import HTMX, page_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ def test_two_visitors_with_different_holds_each_get_their_own_cached_page(
         assert holds_said(response.content.decode())[0] == f"{said} each side"
     with django_assert_max_num_queries(0):
         again = Client().get(AFTER)
-    assert again["ETag"] == first_newcomer["ETag"]
+    assert page_digest(again) == page_digest(first_newcomer)
     assert holds_said(again.content.decode())[0] == "Hold 30 s each side"
 
 
