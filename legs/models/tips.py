@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from django.conf import settings
@@ -59,6 +59,8 @@ class FoldedForSearch(models.Model):
     """
 
     search_columns: ClassVar[tuple[str, ...]] = ("search_text",)
+    # Each model says how its search columns are folded from its own text.
+    refresh_search_fields: Callable[[], None]
 
     class Meta:
         abstract = True
@@ -69,9 +71,6 @@ class FoldedForSearch(models.Model):
             # A partial save must write the refreshed search columns too.
             kwargs["update_fields"] = {*kwargs["update_fields"], *self.search_columns}
         super().save(*args, **kwargs)
-
-    def refresh_search_fields(self) -> None:
-        raise NotImplementedError
 
 
 class Phase(models.TextChoices):
