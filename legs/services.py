@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -41,6 +41,7 @@ from legs.models import (
     Import,
     ImportItem,
     ItemOutcome,
+    ModerationAction,
     Question,
     Run,
     Status,
@@ -572,29 +573,125 @@ def _approve(comment: Comment) -> bool:
     return newly
 
 
+@dataclass
+class Moderated:
+    """What a status change did: each comment changed (with its undoable record), the coach
+    replies a bulk action left alone, and the "What's being asked" entries taken down."""
+
+    actions: list[ModerationAction]
+    skipped_coach: int = 0
+    taken_down: list[Question] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return len(self.actions)
+
+
+def _set_status(comment: Comment, status: str) -> bool:
+    """One comment to `status`; approving also lifts a hide by reports. True if it changed."""
+    if status == Status.APPROVED:
+        was_hidden = comment.hidden
+        if _approve(comment):
+            _notify_reply(comment)
+            return True
+        return was_hidden
+    if comment.status == status:
+        return False
+    comment.status = status
+    comment.save(update_fields=["status"])
+    return True
+
+
+def _take_down_promoted(comment: Comment) -> Question | None:
+    """The thread's "What's being asked" entry, unpublished, when the comment spammed or
+    rejected is its question or a coach answer in it: the public page must never show an
+    answer that the thread no longer shows. The thread can be promoted again afterwards."""
+    root = comment.thread_root
+    if root.question_id is None or (comment.parent_id is not None and not comment.by_coach):
+        return None
+    entry = root.question
+    entry.is_published = False
+    entry.save(update_fields=["is_published"])
+    Comment.objects.filter(pk=root.pk).update(question=None)
+    root.question = None
+    return entry
+
+
 @transaction.atomic
-def comment_moderate(*, comments: Iterable[Comment], status: str) -> int:
+def comment_moderate(
+    *,
+    comments: Iterable[Comment],
+    status: str,
+    moderator: User | None = None,
+    include_coach: bool = True,
+) -> Moderated:
     """Set the status of each comment; approving also lifts a hide by reports.
 
-    A reply that becomes approved notifies its thread's author, once. Returns how many
-    comments changed.
+    Each comment is read again under a row lock, so a double click changes it (and mails)
+    once. A reply that becomes approved notifies its thread's author, once. Spam and
+    reject pass over coach replies unless `include_coach`, and take a promoted thread's
+    entry off "What's being asked". Each change is recorded for undo.
     """
     if status not in Status.values:
         raise ValueError(f"Unknown comment status {status!r}.")
-    changed = 0
-    for comment in comments:
-        if status == Status.APPROVED:
-            was_hidden = comment.hidden
-            if _approve(comment):
-                _notify_reply(comment)
-                changed += 1
-            elif was_hidden:
-                changed += 1
-        elif comment.status != status:
-            comment.status = status
-            comment.save(update_fields=["status"])
-            changed += 1
-    return changed
+    ids = [comment.pk for comment in comments]
+    locked = Comment.objects.select_for_update().select_related("parent", "tip").filter(pk__in=ids)
+    result = Moderated(actions=[])
+    for comment in locked.order_by("pk"):
+        if not include_coach and comment.by_coach and status in (Status.SPAM, Status.REJECTED):
+            result.skipped_coach += 1
+            continue
+        before = ModerationAction(
+            comment=comment,
+            moderator=moderator,
+            status=status,
+            previous_status=comment.status,
+            previous_hidden=comment.hidden,
+            previous_report_count=comment.report_count,
+            previous_report_weight=comment.report_weight,
+        )
+        if not _set_status(comment, status):
+            continue
+        before.save()
+        result.actions.append(before)
+        if status in (Status.SPAM, Status.REJECTED) and (entry := _take_down_promoted(comment)):
+            result.taken_down.append(entry)
+    return result
+
+
+class NotUndoable(Refused):
+    """The change is older than the undo window, undone already, or overtaken by another."""
+
+
+@transaction.atomic
+def comment_undo(*, action: ModerationAction, moderator: User) -> ModerationAction:
+    """Put a comment back as it was before one of this moderator's changes.
+
+    Refused when the change is not the moderator's, is older than UNDO_WINDOW, was undone
+    already, or the comment has changed since (undoing would overwrite someone's later call).
+    """
+    action = (
+        ModerationAction.objects.select_for_update()
+        .undoable(moderator)
+        .select_related("comment")
+        .filter(pk=action.pk)
+        .first()
+    )
+    if action is None:
+        raise NotUndoable("That change can no longer be undone (ten minutes have passed).")
+    comment = Comment.objects.select_for_update().get(pk=action.comment_id)
+    later = comment.moderation_actions.filter(undone__isnull=True, created__gt=action.created)
+    if comment.status != action.status or later.exists():
+        raise NotUndoable("This comment has been changed since: that change cannot be undone.")
+    comment.status = action.previous_status
+    comment.hidden = action.previous_hidden
+    comment.report_count = action.previous_report_count
+    comment.report_weight = action.previous_report_weight
+    comment.save(update_fields=["status", "hidden", "report_count", "report_weight"])
+    action.undone = timezone.now()
+    action.save(update_fields=["undone"])
+    action.comment = comment
+    return action
 
 
 # What a trusted member's report weighs (see _report_weight); anyone else's weighs 1.

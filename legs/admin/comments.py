@@ -1,19 +1,30 @@
-"""Comment moderation in the admin: the queue, "Reply as coach", canned replies, promotion."""
+"""Comment moderation in the admin: the queue with its row actions and undo, "Reply as coach"
+and the next question, canned replies, promotion, and the history of every moderation action."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 
 from config.admin_changelist import SafeChangeListMixin
+from config.htmx import wants_fragment
 from legs import formats, services
 from legs.forms.comments import CoachReplyForm, PromoteForm
-from legs.models import CannedReply, Comment, DisallowedWord, Status
+from legs.models import CannedReply, Comment, DisallowedWord, ModerationAction, Status
 
 # A bulk action's message: "2 comments approved.", "1 comment marked as spam."
 MODERATED = {
@@ -22,6 +33,56 @@ MODERATED = {
     Status.REJECTED: "rejected",
     Status.SPAM: "marked as spam",
 }
+
+
+# A row action's verb in its address, the status it sets, and what the history says.
+ROW_ACTIONS = {
+    "approve": (Status.APPROVED, "Approve", "a"),
+    "unapprove": (Status.PENDING, "Unapprove", "u"),
+    "spam": (Status.SPAM, "Spam", "s"),
+    "reject": (Status.REJECTED, "Reject", "d"),
+}
+
+
+def row_actions(comment: Comment) -> list[tuple[str, str, str]]:
+    """(verb, label, key) of the status changes that would change this comment; Unapprove
+    only for a published one (spam and rejected comments are approved or left)."""
+    shown = []
+    for verb, (status, label, key) in ROW_ACTIONS.items():
+        if status == Status.PENDING:
+            wanted = comment.status == Status.APPROVED
+        else:
+            wanted = comment.status != status or (status == Status.APPROVED and comment.hidden)
+        if wanted:
+            shown.append((verb, label, key))
+    return shown
+
+
+def status_words(status: str) -> str:
+    return Status(status).label.lower()
+
+
+def changed_words(action: ModerationAction, how: str) -> str:
+    """The history's plain words for one status change: "Approved (was pending) from the list."."""
+    done = MODERATED[action.status]
+    return f"{done[0].upper()}{done[1:]} (was {status_words(action.previous_status)}) {how}."
+
+
+def filtered_changelist(request: HttpRequest) -> str:
+    """The comment list with the filters it was showing when a row action was sent."""
+    filters = QueryDict(request.POST.get("filters", "")).urlencode()
+    changelist = reverse("admin:legs_comment_changelist")
+    return f"{changelist}?{filters}" if filters else changelist
+
+
+class ModerationActionForm(ActionForm):
+    """The bulk actions' bar, with the tick that lets Spam and Reject touch coach replies."""
+
+    include_coach = forms.BooleanField(
+        required=False,
+        label="include coach replies",
+        help_text="Spam and Reject leave coach replies alone unless this is ticked.",
+    )
 
 
 class AnsweredFilter(admin.SimpleListFilter):
@@ -71,7 +132,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         "tip",
         "name",
         "excerpt",
-        "status",
+        "moderation",
         "answered_display",
         "report_count",
         "created",
@@ -87,6 +148,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     search_fields = ["name", "email", "body"]
     date_hierarchy = "created"
     actions = ["approve", "reject", "mark_spam", "promote"]
+    action_form = ModerationActionForm
     fieldsets = [
         (None, {"fields": ["tip", "parent", "name", "email", "user", "body", "created"]}),
         (
@@ -122,7 +184,18 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         css = {"all": ["css/comments-admin.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        return super().get_queryset(request).with_answered()
+        """Each comment with `answered`, and the moderator's own change of it that can still
+        be undone (`undo_id`, `undo_to`: the status it would go back to)."""
+        undoable = ModerationAction.objects.undoable(request.user).filter(comment=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .with_answered()
+            .annotate(
+                undo_id=Subquery(undoable.values("pk")[:1]),
+                undo_to=Subquery(undoable.values("previous_status")[:1]),
+            )
+        )
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         if request.GET.get(AnsweredFilter.parameter_name) == "no":
@@ -136,6 +209,22 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     def excerpt(self, obj: Comment) -> str:
         return obj.excerpt
 
+    @admin.display(description="status", ordering="status")
+    def moderation(self, obj: Comment) -> str:
+        """The status with the row's actions: buttons of the list's own form, so they work
+        without JavaScript (post, then back to the same filtered list) and, with htmx, redraw
+        this cell in place."""
+        return render_to_string("admin/legs/comment/_moderate.html", self._row_context(obj))
+
+    def _row_context(self, comment: Comment) -> dict:
+        undo_to = getattr(comment, "undo_to", None)
+        return {
+            "comment": comment,
+            "actions": row_actions(comment),
+            "undo_id": getattr(comment, "undo_id", None),
+            "undo_to": Status(undo_to).label if undo_to else "",
+        }
+
     @admin.display(description="answered", ordering="answered")
     def answered_display(self, obj: Comment) -> str | None:
         if obj.parent_id or obj.by_coach:
@@ -145,13 +234,37 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """A status change goes through the service, so approving a reply notifies once."""
         current = Comment.objects.get(pk=obj.pk)
-        services.comment_moderate(comments=[current], status=obj.status)
+        services.comment_moderate(comments=[current], status=obj.status, moderator=request.user)
 
     # --- bulk actions
 
+    def _log_moderated(self, request: HttpRequest, done: services.Moderated, how: str) -> None:
+        for action in done.actions:
+            self.log_change(request, action.comment, changed_words(action, how))
+        for entry in done.taken_down:
+            self.message_user(
+                request,
+                f'"{Truncator(entry.question).chars(60)}" is taken off "What\'s being asked" too: '
+                "its thread no longer shows that answer.",
+                messages.WARNING,
+            )
+
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], status: str) -> None:
-        changed = services.comment_moderate(comments=list(queryset), status=status)
-        self.message_user(request, f"{formats.plural(changed, 'comment')} {MODERATED[status]}.")
+        include_coach = bool(request.POST.get("include_coach"))
+        done = services.comment_moderate(
+            comments=list(queryset),
+            status=status,
+            moderator=request.user,
+            include_coach=include_coach,
+        )
+        self._log_moderated(request, done, "by a bulk action")
+        text = f"{formats.plural(done.changed, 'comment')} {MODERATED[status]}."
+        if done.skipped_coach:
+            text += (
+                f" {formats.plural(done.skipped_coach, 'coach reply', 'coach replies')} left as "
+                'they were: tick "include coach replies" to include them.'
+            )
+        self.message_user(request, text)
 
     @admin.action(description="Approve (publish) selected comments", permissions=["change"])
     def approve(self, request, queryset):
@@ -175,6 +288,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
                 self.message_user(request, f"{comment.name}: {refusal}", messages.WARNING)
             else:
                 promoted += 1
+                self.log_change(request, comment, 'Promoted to "What\'s being asked".')
         if promoted:
             self.message_user(
                 request, f'{formats.plural(promoted, "comment")} added to "What\'s being asked".'
@@ -187,6 +301,12 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         return [
             path("<path:object_id>/reply/", view(self.reply_view), name="legs_comment_reply"),
             path("<path:object_id>/promote/", view(self.promote_view), name="legs_comment_promote"),
+            path(
+                "<path:object_id>/moderate/<slug:verb>/",
+                view(self.moderate_view),
+                name="legs_comment_moderate",
+            ),
+            path("undo/<int:action_id>/", view(self.undo_view), name="legs_comment_undo"),
             *super().get_urls(),
         ]
 
@@ -208,7 +328,20 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             # Read by static/js/comments.js through json_script, never as inline script.
             "canned_bodies": {str(c.pk): c.body for c in canned},
             "can_promote": root.question_id is None,
+            "history": self._history(comment),
         }
+
+    def _history(self, comment: Comment) -> QuerySet[LogEntry]:
+        """The comment's admin history, newest first (the admin's own history page is oldest
+        first and a click away)."""
+        return (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Comment),
+                object_id=str(comment.pk),
+            )
+            .select_related("user")
+            .order_by("-action_time", "-pk")
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         comment = self.get_object(request, unquote(object_id))
@@ -237,14 +370,15 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         form = CoachReplyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             root = comment.thread_root
-            services.comment_reply_as_coach(
+            reply = services.comment_reply_as_coach(
                 comment=comment, moderator=request.user, body=form.cleaned_data["body"]
             )
+            self.log_addition(request, reply, "Replied as coach.")
+            self.log_change(request, root, f"Answered as coach by {request.user.public_name}.")
             text = f"Your reply is published under {root.name}'s comment."
             if root.notify_on_reply:
                 text += " They asked to hear about replies and have been emailed."
-            self.message_user(request, text)
-            return HttpResponseRedirect(reverse("admin:legs_comment_change", args=[root.pk]))
+            return self._to_next_question(request, text)
         context = self._thread_context(request, comment) | {
             "reply_form": form,
             "can_reply": True,
@@ -275,6 +409,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
                 question=form.cleaned_data["question"],
                 answer=form.cleaned_data["answer"],
             )
+            self.log_change(request, root, 'Promoted to "What\'s being asked".')
             self.message_user(
                 request, "Added to \"What's being asked\", without the reader's name."
             )
@@ -283,6 +418,67 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         return self._page(
             request, "admin/legs/comment/promote.html", 'Promote to "What\'s being asked"', context
         )
+
+    def _to_next_question(self, request: HttpRequest, text: str) -> HttpResponse:
+        """On to the oldest unanswered question, saying how many are left; none left: back
+        to the list, saying so."""
+        waiting = Comment.objects.unanswered()
+        following = waiting.first()
+        if following is None:
+            self.message_user(request, f"{text} No unanswered questions are left.")
+            return HttpResponseRedirect(reverse("admin:legs_comment_changelist"))
+        left = waiting.count()
+        self.message_user(
+            request, f"{text} Next unanswered question: {formats.plural(left, 'question')} left."
+        )
+        return HttpResponseRedirect(reverse("admin:legs_comment_reply", args=[following.pk]))
+
+    # --- row actions and undo
+
+    def _row_answer(self, request: HttpRequest, comment: Comment, said: str) -> HttpResponse:
+        """htmx: the row's status cell redrawn, and what happened in the page's live region.
+        Without JavaScript: back to the same filtered list, with a message."""
+        if not wants_fragment(request):
+            self.message_user(request, said)
+            return HttpResponseRedirect(filtered_changelist(request))
+        fresh = self.get_queryset(request).get(pk=comment.pk)
+        context = self._row_context(fresh) | {"said": said}
+        return HttpResponse(render_to_string("admin/legs/comment/_moderated.html", context))
+
+    @method_decorator(require_POST)
+    def moderate_view(self, request: HttpRequest, object_id: str, verb: str) -> HttpResponse:
+        """One row's Approve, Unapprove, Spam or Reject (POST only). A second click of the
+        same button changes nothing and mails nobody."""
+        if verb not in ROW_ACTIONS:
+            raise Http404("No such moderation action.")
+        comment = self._moderated_comment(request, object_id)
+        status = ROW_ACTIONS[verb][0]
+        done = services.comment_moderate(comments=[comment], status=status, moderator=request.user)
+        self._log_moderated(request, done, "from the comment list")
+        if done.changed:
+            said = f"{comment.name}'s comment {MODERATED[status]}. Undo with z or the Undo button."
+        else:
+            said = f"{comment.name}'s comment was {status_words(status)} already."
+        return self._row_answer(request, comment, said)
+
+    @method_decorator(require_POST)
+    def undo_view(self, request: HttpRequest, action_id: int) -> HttpResponse:
+        """Take back one of the moderator's own changes of the last ten minutes (POST only)."""
+        action = get_object_or_404(ModerationAction.objects.select_related("comment"), pk=action_id)
+        comment = self._moderated_comment(request, str(action.comment_id))
+        try:
+            action = services.comment_undo(action=action, moderator=request.user)
+        except services.NotUndoable as refusal:
+            if not wants_fragment(request):
+                self.message_user(request, str(refusal), messages.WARNING)
+                return HttpResponseRedirect(filtered_changelist(request))
+            return self._row_answer(request, comment, str(refusal))
+        words = status_words(action.previous_status)
+        self.log_change(
+            request, action.comment, f"Undid “{MODERATED[action.status]}”: back to {words}."
+        )
+        said = f"Undone: {comment.name}'s comment is {words} again."
+        return self._row_answer(request, action.comment, said)
 
 
 @admin.register(CannedReply)

@@ -10,7 +10,14 @@ from .checklists import (
     TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
-from .comments import CannedReply, Comment, CommentReport, DisallowedWord, Status
+from .comments import (
+    CannedReply,
+    Comment,
+    CommentReport,
+    DisallowedWord,
+    ModerationAction,
+    Status,
+)
 from .diary import CheckIn, Run
 from .imports import Import, ImportItem, ImportStatus, ItemOutcome
 from .tips import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip
@@ -35,6 +42,7 @@ __all__ = [
     "ImportItem",
     "ImportStatus",
     "ItemOutcome",
+    "ModerationAction",
     "Phase",
     "Question",
     "Run",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -264,6 +265,51 @@ class Comment(models.Model):
         except signing.BadSignature:
             return None
         return cls.objects.select_related("tip").filter(pk=pk).first()
+
+
+# How long a moderator can take back a status change ("Undo" in the list, or the z key).
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+class ModerationActionQuerySet(models.QuerySet):
+    def undoable(self, moderator: User) -> ModerationActionQuerySet:
+        """The moderator's own changes of the last UNDO_WINDOW that are not undone yet."""
+        return self.filter(
+            moderator=moderator, undone__isnull=True, created__gte=timezone.now() - UNDO_WINDOW
+        )
+
+
+class ModerationAction(models.Model):
+    """One moderator's change of one comment's status, with what it was before, so it can be
+    undone (for UNDO_WINDOW, after a reload too). Approving also lifts a hide by reports and
+    clears the report counts: those are kept to be restored as well."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices)
+    previous_status = models.CharField(max_length=8, choices=Status.choices)
+    previous_hidden = models.BooleanField(default=False)
+    previous_report_count = models.PositiveIntegerField(default=0)
+    previous_report_weight = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now)
+    undone = models.DateTimeField(null=True, blank=True)
+
+    objects = ModerationActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [
+            # "My last change" (the z key) and each listed comment's undoable change.
+            models.Index(fields=["moderator", "created"], name="moderation_by_moderator"),
+            models.Index(fields=["comment", "created"], name="moderation_of_comment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_previous_status_display()} → {self.get_status_display()}"
 
 
 class CommentReport(models.Model):

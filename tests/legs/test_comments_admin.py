@@ -314,7 +314,7 @@ def test_reply_as_coach_publishes_under_the_comment_with_badge_and_email(
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(reply_url(question), {"body": "See a physio first."})
     assert response.status_code == 302
-    assert response["Location"] == change_url(question)
+    assert response["Location"] == CHANGELIST  # no question left to answer: back to the list
     answer = Comment.objects.get(parent=question)
     assert (answer.status, answer.by_coach, answer.user) == (Status.APPROVED, True, moderator)
     assert answer.name == moderator.public_name
@@ -358,8 +358,7 @@ def test_reply_as_coach_refuses_an_empty_reply_and_a_too_long_one_keeping_the_te
 def test_reply_as_coach_on_a_reply_goes_under_the_thread(moderator_client):
     question = CommentFactory()
     reader_reply = ReplyFactory(parent=question)
-    response = moderator_client.post(reply_url(reader_reply), {"body": "Answer"})
-    assert response["Location"] == change_url(question)
+    moderator_client.post(reply_url(reader_reply), {"body": "Answer"})
     assert Comment.objects.get(body="Answer").parent == question
 
 

@@ -207,6 +207,15 @@ def write_reply_to_named(browsers: Browsers, world, payload: str) -> dict[str, A
     return made | {"answer": answer}
 
 
+def write_row_action_on_named(browsers: Browsers, world, payload: str) -> dict[str, Any]:
+    """A row action's answer (the redrawn cell and what happened) names the reader."""
+    made = write_comment(name="PAYLOAD")(browsers, world, payload)
+    url = reverse("admin:legs_comment_moderate", args=[made["comment"], "spam"])
+    answer = browsers["moderator"].post(url, headers=HTMX)
+    assert answer.status_code == 200
+    return made | {"htmx answer": answer}
+
+
 def write_promoted(browsers: Browsers, world, payload: str) -> dict[str, Any]:
     write_coach_reply(browsers, world, "Rest for a week.")
     url = reverse("admin:legs_comment_promote", args=[world.comment.pk])
@@ -400,6 +409,7 @@ FIELDS: dict[str, Field] = {
         ),
     ),
     "admin: message naming the reader after a coach reply": Field(write_reply_to_named),
+    "admin: row action naming the reader": Field(write_row_action_on_named, pages=COMMENT_ADMIN),
     "admin: promote to What's being asked": Field(
         write_promoted, pages=(Page("visitor", url("asked")),)
     ),

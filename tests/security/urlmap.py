@@ -255,6 +255,11 @@ ADMIN_SPECIAL: dict[str, Route] = {
     "admin:legs_comment_promote": Route(
         staff_only(REDIRECT), kwargs=lambda world: {"object_id": world.comment.pk}
     ),
+    # Row actions and undo are POST only (tests/legs/test_comments_moderation.py posts them).
+    "admin:legs_comment_moderate": Route(
+        staff_only(405), kwargs=lambda world: {"object_id": world.comment.pk, "verb": "approve"}
+    ),
+    "admin:legs_comment_undo": Route(staff_only(405), kwargs=lambda world: {"action_id": 1}),
 }
 # One entry per app: a moderator's app list holds only the apps they have a model in.
 ADMIN_APP_LISTS: dict[str, dict[str, int | str]] = {

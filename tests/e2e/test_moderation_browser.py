@@ -1,0 +1,83 @@
+"""The moderator's comment list in a real browser: keys only, a row action without a reload,
+axe on the list and the comment page, and screenshots at a phone's and a laptop's width."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from legs import services
+from legs.models import Comment, ModerationAction, Status
+from tests.e2e.test_accessibility import assert_accessible, log_in, tip_with_comments
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/shots/i15-moderation")
+SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def moderator_page(page, live_server, catalogue):
+    tip = tip_with_comments()
+    CommentFactory(tip=tip, name="Zanele", body="Is a foam roller worth it?", status=Status.PENDING)
+    log_in(page, live_server, services.moderator_make(user=UserFactory()))
+    return page
+
+
+def test_a_moderator_approves_and_undoes_by_keyboard_only(moderator_page):
+    page = moderator_page
+    page.goto("/admin/legs/comment/?status__exact=pending")
+    page.keyboard.press("j")
+    expect(page.locator("#result_list tbody tr.is-keyed")).to_contain_text("Zanele")
+    expect(page.locator("#moderation-said")).to_contain_text("Zanele")
+    page.keyboard.press("a")
+    row = page.locator("#result_list tbody tr", has_text="Zanele")
+    expect(row.locator(".row-status")).to_have_text("Approved")
+    expect(page.locator("#moderation-said")).to_contain_text("approved. Undo with z")
+    assert Comment.objects.get(name="Zanele").status == Status.APPROVED
+    page.keyboard.press("z")
+    expect(row.locator(".row-status")).to_have_text("Pending")
+    expect(page.locator("#moderation-said")).to_contain_text("pending again")
+    assert Comment.objects.get(name="Zanele").status == Status.PENDING
+    page.keyboard.press("?")
+    expect(page.locator("#moderation-keys")).to_have_attribute("open", "")
+
+
+def test_keys_do_nothing_while_the_moderator_types_in_a_field(moderator_page):
+    page = moderator_page
+    page.goto("/admin/legs/comment/?status__exact=pending")
+    page.locator("#searchbar").click()
+    page.keyboard.type("ja")
+    expect(page.locator("#searchbar")).to_have_value("ja")
+    assert not ModerationAction.objects.exists()
+
+
+def test_a_row_action_changes_the_row_without_a_reload(moderator_page):
+    page = moderator_page
+    page.goto("/admin/legs/comment/")
+    page.evaluate("window.notReloaded = true")
+    row = page.locator("#result_list tbody tr", has_text="Zanele")
+    row.get_by_role("button", name="Spam").click()
+    expect(row.locator(".row-status")).to_have_text("Spam")
+    expect(row.get_by_role("button", name="Undo")).to_be_visible()
+    assert page.evaluate("window.notReloaded === true")
+    assert Comment.objects.get(name="Zanele").status == Status.SPAM
+
+
+def test_the_list_and_the_comment_page_have_no_serious_axe_violation(moderator_page):
+    page = moderator_page
+    question = Comment.objects.get(name="Priya")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, url in (
+        ("list", "/admin/legs/comment/"),
+        ("comment", f"/admin/legs/comment/{question.pk}/change/"),
+    ):
+        page.goto(url)
+        assert_accessible(page, preload=False)
+        for size_name, size in SIZES.items():
+            page.set_viewport_size(size)
+            page.screenshot(path=SHOTS / f"{name}-{size_name}.png", full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, (
+                f"{url} scrolls sideways at {size_name}"
+            )
