@@ -12,7 +12,7 @@ import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -29,6 +29,8 @@ from legs import imports, tasks
 from legs.activities import same_run
 from legs.diary_schema import CHECKIN_ANSWERS
 from legs.models import (
+    Block,
+    BlockKind,
     CheckIn,
     Checklist,
     ChecklistRun,
@@ -49,7 +51,14 @@ from legs.models import (
     Trial,
     TroubleshooterAnswer,
 )
-from legs.models.comments import MODERATOR_PERMISSIONS, MODERATORS_GROUP, count_links
+from legs.models.comments import (
+    MODERATOR_PERMISSIONS,
+    MODERATORS_GROUP,
+    HeldReason,
+    ReportReason,
+    count_links,
+    email_hash,
+)
 from legs.models.diary import MAX_RUNS_PER_MEMBER
 
 
@@ -482,23 +491,34 @@ def _is_moderator(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.is_moderator
 
 
-def _initial_status(*, user: User | None, name: str, email: str, body: str) -> str:
-    """Where a new comment starts: published, held for a moderator, or set aside as spam.
+def _initial_status(
+    *, user: User | None, name: str, email: str, body: str, hashes: dict[str, str]
+) -> tuple[str, list[str]]:
+    """Where a new comment starts (published, held for a moderator, or set aside as spam),
+    and why it is not published (HeldReason values).
 
-    Moderators publish at once. A disallowed word makes it spam and more than
-    COMMENT_MAX_LINKS links hold it, whoever posts it. A member with an approved comment
-    already is trusted; everyone else waits for a moderator.
+    Moderators publish at once. A blocked email or address, or a disallowed word, makes it
+    spam; more than COMMENT_MAX_LINKS links hold it, whoever posts it. A member with an
+    approved comment already is trusted; everyone else waits for a moderator, and a commenter
+    with nothing published yet is marked as new.
     """
     if _is_moderator(user):
-        return Status.APPROVED
+        return Status.APPROVED, []
+    if Block.objects.covering(**hashes).exists():
+        return Status.SPAM, [HeldReason.BLOCKED]
     if DisallowedWord.found_in(name, email, body):
-        return Status.SPAM
+        return Status.SPAM, [HeldReason.WORD]
+    member = user is not None and user.is_authenticated
+    mine = Q(user=user) if member else Q(email_hash=hashes["email_hash"])
+    known = bool(hashes["email_hash"] or member) and (
+        Comment.objects.filter(mine, status=Status.APPROVED).exists()
+    )
+    reasons = [] if known else [HeldReason.FIRST]
     if count_links(body) > settings.COMMENT_MAX_LINKS:
-        return Status.PENDING
-    if user is not None and user.is_authenticated:
-        trusted = Comment.objects.filter(user=user, status=Status.APPROVED).exists()
-        return Status.APPROVED if trusted else Status.PENDING
-    return Status.PENDING
+        return Status.PENDING, [*reasons, HeldReason.LINKS]
+    if member and known:
+        return Status.APPROVED, []
+    return Status.PENDING, reasons
 
 
 @transaction.atomic
@@ -523,6 +543,8 @@ def comment_post(
     member = user if user is not None and user.is_authenticated else None
     if member is not None:
         name, email = member.public_name, member.email
+    hashes = {"email_hash": email_hash(email) if email else "", "ip_hash": ip_hash}
+    status, reasons = _initial_status(user=member, name=name, email=email, body=body, hashes=hashes)
     comment = Comment.objects.create(
         tip=tip,
         parent=parent,
@@ -532,8 +554,9 @@ def comment_post(
         body=body,
         notify_on_reply=notify_on_reply and parent is None,
         by_coach=_is_moderator(member),
-        status=_initial_status(user=member, name=name, email=email, body=body),
-        ip_hash=ip_hash,
+        status=status,
+        held_because=" ".join(reasons),
+        **hashes,
     )
     if comment.status == Status.APPROVED:
         _notify_reply(comment)
@@ -694,6 +717,32 @@ def comment_undo(*, action: ModerationAction, moderator: User) -> ModerationActi
     return action
 
 
+class NothingToBlock(Refused):
+    """A comment without the email or address asked for (a coach's, or an old one)."""
+
+
+@transaction.atomic
+def commenter_block(
+    *, comment: Comment, kind: str, moderator: User, expires: datetime | None
+) -> Block:
+    """Block the email or the network address a comment came from: new comments from it go
+    to spam until `expires` (never, if None). Blocking again replaces the expiry."""
+    value = comment.email_hash if kind == BlockKind.EMAIL else comment.ip_hash
+    if not value:
+        raise NothingToBlock(f"This comment has no {BlockKind(kind).label.lower()} to block.")
+    block, _ = Block.objects.update_or_create(
+        kind=kind,
+        value_hash=value,
+        defaults={
+            "expires": expires,
+            "label": f"{comment.name} (comment {comment.pk})"[:120],
+            "created_by": moderator,
+            "created": timezone.now(),
+        },
+    )
+    return block
+
+
 # What a trusted member's report weighs (see _report_weight); anyone else's weighs 1.
 TRUSTED_REPORT_WEIGHT = 2
 
@@ -715,7 +764,14 @@ def _report_weight(user: User | None) -> int:
 
 
 @transaction.atomic
-def comment_report(*, comment: Comment, ip_hash: str, user: User | None = None) -> bool:
+def comment_report(
+    *,
+    comment: Comment,
+    ip_hash: str,
+    user: User | None = None,
+    reason: str = ReportReason.OTHER,
+    note: str = "",
+) -> bool:
     """Record one reader's report; reports weighing COMMENT_REPORTS_TO_HIDE hide the comment.
 
     The reader is an address (`ip_hash`) and, for a member, an account: a report from an
@@ -726,7 +782,14 @@ def comment_report(*, comment: Comment, ip_hash: str, user: User | None = None) 
     weight = _report_weight(user)
     try:
         with transaction.atomic():  # a savepoint: a second report is an answer, not a failure
-            CommentReport.objects.create(comment=comment, ip_hash=ip_hash, user=user, weight=weight)
+            CommentReport.objects.create(
+                comment=comment,
+                ip_hash=ip_hash,
+                user=user,
+                weight=weight,
+                reason=reason,
+                note=note,
+            )
             # One UPDATE counts and hides (its CASE reads the weight before this report), so
             # two reports at the same moment both count.
             threshold = settings.COMMENT_REPORTS_TO_HIDE - weight

@@ -17,14 +17,24 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from config.admin_changelist import SafeChangeListMixin
 from config.htmx import wants_fragment
 from legs import formats, services
-from legs.forms.comments import CoachReplyForm, PromoteForm
-from legs.models import CannedReply, Comment, DisallowedWord, ModerationAction, Status
+from legs.forms.comments import BlockForm, CoachReplyForm, PromoteForm
+from legs.models import (
+    Block,
+    BlockKind,
+    CannedReply,
+    Comment,
+    DisallowedWord,
+    ModerationAction,
+    Status,
+)
+from legs.models.comments import report_reasons
 
 # A bulk action's message: "2 comments approved.", "1 comment marked as spam."
 MODERATED = {
@@ -130,7 +140,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     list_display = [
         "tip",
-        "name",
+        "commenter",
         "excerpt",
         "moderation",
         "answered_display",
@@ -197,6 +207,12 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             )
         )
 
+    # "All comments by this email / from this address": the stored hashes, in the address bar.
+    COMMENTER_LOOKUPS = ("email_hash", "ip_hash")
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        return lookup in self.COMMENTER_LOOKUPS or super().lookup_allowed(lookup, value, request)
+
     def get_ordering(self, request: HttpRequest) -> list[str]:
         if request.GET.get(AnsweredFilter.parameter_name) == "no":
             return ["created"]
@@ -208,6 +224,11 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     @admin.display(description="comment")
     def excerpt(self, obj: Comment) -> str:
         return obj.excerpt
+
+    @admin.display(description="name", ordering="name")
+    def commenter(self, obj: Comment) -> str:
+        """The name, with links to everything from the same email and the same address."""
+        return render_to_string("admin/legs/comment/_commenter.html", {"comment": obj})
 
     @admin.display(description="status", ordering="status")
     def moderation(self, obj: Comment) -> str:
@@ -223,6 +244,9 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             "actions": row_actions(comment),
             "undo_id": getattr(comment, "undo_id", None),
             "undo_to": Status(undo_to).label if undo_to else "",
+            "held": comment.held_reasons
+            if comment.status != Status.APPROVED or comment.hidden
+            else [],
         }
 
     @admin.display(description="answered", ordering="answered")
@@ -307,6 +331,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
                 name="legs_comment_moderate",
             ),
             path("undo/<int:action_id>/", view(self.undo_view), name="legs_comment_undo"),
+            path("<path:object_id>/block/", view(self.block_view), name="legs_comment_block"),
             *super().get_urls(),
         ]
 
@@ -329,7 +354,26 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             "canned_bodies": {str(c.pk): c.body for c in canned},
             "can_promote": root.question_id is None,
             "history": self._history(comment),
+            "report_reasons": report_reasons([root, *root.replies.all()]),
+            "commenter": self._commenter(comment),
+            "report_notes": list(comment.reports.exclude(note="")[:20]),
+            "block_form": BlockForm(),
         }
+
+    def _commenter(self, comment: Comment) -> dict:
+        """How many comments share this one's email and address, the links to list them, and
+        the blocks that cover them now."""
+        changelist = reverse("admin:legs_comment_changelist")
+        found = {}
+        for lookup in self.COMMENTER_LOOKUPS:
+            value = getattr(comment, lookup)
+            if value:
+                found[lookup] = {
+                    "count": Comment.objects.filter(**{lookup: value}).count(),
+                    "url": f"{changelist}?{urlencode({lookup: value})}",
+                }
+        blocks = Block.objects.covering(email_hash=comment.email_hash, ip_hash=comment.ip_hash)
+        return found | {"blocks": list(blocks)}
 
     def _history(self, comment: Comment) -> QuerySet[LogEntry]:
         """The comment's admin history, newest first (the admin's own history page is oldest
@@ -480,12 +524,61 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         said = f"Undone: {comment.name}'s comment is {words} again."
         return self._row_answer(request, action.comment, said)
 
+    @method_decorator(require_POST)
+    def block_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Block the comment's email or network address, for a while or until lifted."""
+        comment = self._moderated_comment(request, object_id)
+        change_url = reverse("admin:legs_comment_change", args=[comment.pk])
+        form = BlockForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "Choose what to block and for how long.", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        kind = form.cleaned_data["kind"]
+        try:
+            block = services.commenter_block(
+                comment=comment,
+                kind=kind,
+                moderator=request.user,
+                expires=form.expires(),
+            )
+        except services.NothingToBlock as refusal:
+            self.message_user(request, str(refusal), messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        until = form.until_words()
+        what = BlockKind(kind).label.lower()
+        self.log_change(request, comment, f"Blocked its {what} {until}.")
+        self.log_addition(request, block, f"Blocked from comment {comment.pk} {until}.")
+        self.message_user(
+            request, f"{comment.name}'s {what} is blocked {until}: new comments from it go to spam."
+        )
+        return HttpResponseRedirect(change_url)
+
 
 @admin.register(CannedReply)
 class CannedReplyAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ["title", "order"]
     list_editable = ["order"]
     search_fields = ["title", "body"]
+
+
+@admin.register(Block)
+class BlockAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """Blocked emails and network addresses, made from a comment's page ("Block"): moderators
+    change the expiry or the note, or delete a block to lift it."""
+
+    list_display = ["__str__", "kind", "expires", "is_active_display", "note", "created_by"]
+    list_filter = ["kind"]
+    list_select_related = ["created_by"]
+    search_fields = ["label", "note"]
+    fields = ["kind", "label", "expires", "note", "created", "created_by"]
+    readonly_fields = ["kind", "label", "created", "created_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="in force", boolean=True)
+    def is_active_display(self, obj: Block) -> bool:
+        return obj.is_active
 
 
 @admin.register(DisallowedWord)

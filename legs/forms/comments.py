@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import time
 from typing import TYPE_CHECKING
@@ -13,10 +14,11 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.throttle import Throttle
-from legs.models import CannedReply, Comment, Tip
+from legs.models import BlockKind, CannedReply, Comment, Tip
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -290,3 +292,20 @@ class PromoteForm(forms.Form):
         help_text="Remove anything that names or identifies the reader.",
     )
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}))
+
+
+class BlockForm(forms.Form):
+    """What to block from a comment (its email or its network address) and for how long."""
+
+    FOR_EVER = 0
+    DAYS = [(1, "for a day"), (7, "for a week"), (30, "for 30 days"), (FOR_EVER, "until lifted")]
+
+    kind = forms.ChoiceField(choices=BlockKind.choices, label="Block")
+    days = forms.TypedChoiceField(choices=DAYS, coerce=int, initial=7, label="How long")
+
+    def expires(self) -> datetime.datetime | None:
+        days = self.cleaned_data["days"]
+        return timezone.now() + datetime.timedelta(days=days) if days else None
+
+    def until_words(self) -> str:
+        return dict(self.DAYS)[self.cleaned_data["days"]]

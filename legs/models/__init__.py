@@ -11,6 +11,8 @@ from .checklists import (
     TroubleshooterQuestion,
 )
 from .comments import (
+    Block,
+    BlockKind,
     CannedReply,
     Comment,
     CommentReport,
@@ -24,6 +26,8 @@ from .tips import Cause, Evidence, Fact, Phase, Question, SavedTip, Source, Tip
 from .trials import Trial, TrialLength
 
 __all__ = [
+    "Block",
+    "BlockKind",
     "CannedReply",
     "Cause",
     "CheckIn",

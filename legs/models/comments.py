@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 
 from .tips import Question, Tip, TipQuerySet
@@ -43,6 +44,9 @@ MODERATOR_PERMISSIONS = [
     "add_disallowedword",
     "change_disallowedword",
     "delete_disallowedword",
+    "view_block",
+    "change_block",
+    "delete_block",
 ]
 
 # Bare "http://", "https://" and "www." addresses: what spam bodies are made of.
@@ -58,6 +62,30 @@ class Status(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     SPAM = "spam", "Spam"
+
+
+class HeldReason(models.TextChoices):
+    """Why a new comment waits for a moderator (or went to spam), as moderators are told."""
+
+    FIRST = "first", "first comment from this person"
+    LINKS = "links", "more than two links"
+    WORD = "word", "a disallowed word"
+    BLOCKED = "blocked", "the commenter is blocked"
+
+
+# Shown for a comment hidden by readers' reports (worked out from `hidden`, not stored).
+HIDDEN_BY_REPORTS = "three reports"
+
+
+def email_hash(email: str) -> str:
+    """A keyed hash of an address, any letter case: finds one commenter's comments and blocks
+    them without keeping the address where a block is listed."""
+    return salted_hmac("legs.comments.email", email.strip().lower()).hexdigest()[:32]
+
+
+def ip_hash(ip: str) -> str:
+    """A keyed hash of a network address: the only form in which one is kept."""
+    return salted_hmac("legs.comments.ip", ip).hexdigest()[:32]
 
 
 PUBLIC = Q(status=Status.APPROVED, hidden=False)
@@ -175,6 +203,9 @@ class Comment(models.Model):
     # The same reports weighed by who sent them (`CommentReport.weight`): what hides a comment.
     report_weight = models.PositiveIntegerField(default=0, editable=False)
     ip_hash = models.CharField(max_length=32, blank=True, editable=False)
+    email_hash = models.CharField(max_length=32, blank=True, editable=False)
+    # HeldReason values, space separated: why it waited (or went to spam) when it was posted.
+    held_because = models.CharField(max_length=40, blank=True, editable=False)
     question = models.OneToOneField(
         Question,
         on_delete=models.SET_NULL,
@@ -204,6 +235,9 @@ class Comment(models.Model):
             models.Index(fields=["hidden", "report_count"], name="comment_reported"),
             # "Has this member an approved comment already?"
             models.Index(fields=["user", "status"], name="comment_user_status"),
+            # All comments by one email or one address, and "first comment from this person".
+            models.Index(fields=["email_hash", "status"], name="comment_email_hash"),
+            models.Index(fields=["ip_hash", "created"], name="comment_ip_hash"),
         ]
 
     def __str__(self) -> str:
@@ -233,6 +267,14 @@ class Comment(models.Model):
         page = self.thread_page(user=user, own_ids=own_ids)
         query = f"?page={page}" if page > 1 else ""
         return f"{self.tip.get_absolute_url()}{query}#comment-{self.pk}"
+
+    @property
+    def held_reasons(self) -> list[str]:
+        """Why it waits, in words: the reasons noted when it was posted, and reports."""
+        reasons = [HeldReason(code).label for code in self.held_because.split()]
+        if self.hidden:
+            reasons.append(HIDDEN_BY_REPORTS)
+        return reasons
 
     @property
     def excerpt(self) -> str:
@@ -312,6 +354,28 @@ class ModerationAction(models.Model):
         return f"{self.get_previous_status_display()} → {self.get_status_display()}"
 
 
+class ReportReason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    RUDE = "rude", "Rude"
+    UNSAFE = "unsafe", "Wrong or unsafe advice"
+    OTHER = "other", "Something else"
+
+
+def report_reasons(comments: Iterable[Comment]) -> dict[int, list[tuple[str, int]]]:
+    """Each comment's reports by reason, most first: {comment id: [("Rude", 2), ...]}. One
+    query for a whole thread."""
+    counts = (
+        CommentReport.objects.filter(comment__in=[c.pk for c in comments])
+        .values("comment", "reason")
+        .annotate(n=Count("pk"))
+        .order_by("comment", "-n", "reason")
+    )
+    found: dict[int, list[tuple[str, int]]] = {}
+    for row in counts:
+        found.setdefault(row["comment"], []).append((ReportReason(row["reason"]).label, row["n"]))
+    return found
+
+
 class CommentReport(models.Model):
     """One reader's report of one comment.
 
@@ -331,6 +395,8 @@ class CommentReport(models.Model):
         related_name="comment_reports",
     )
     weight = models.PositiveSmallIntegerField(default=1)
+    reason = models.CharField(max_length=8, choices=ReportReason.choices, default="other")
+    note = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -371,6 +437,64 @@ class DisallowedWord(models.Model):
             return []
         text = "\n".join(texts)
         return [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I)]
+
+
+class BlockKind(models.TextChoices):
+    EMAIL = "email", "Email address"
+    ADDRESS = "address", "Network address"
+
+
+class BlockQuerySet(models.QuerySet):
+    def active(self) -> BlockQuerySet:
+        return self.filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
+
+    def covering(self, *, email_hash: str = "", ip_hash: str = "") -> BlockQuerySet:
+        """Active blocks of this email or this network address (given as their hashes)."""
+        wanted = Q(pk__in=[])
+        if email_hash:
+            wanted |= Q(kind=BlockKind.EMAIL, value_hash=email_hash)
+        if ip_hash:
+            wanted |= Q(kind=BlockKind.ADDRESS, value_hash=ip_hash)
+        return self.active().filter(wanted)
+
+
+class Block(models.Model):
+    """An email or a network address whose new comments go straight to spam, until `expires`.
+
+    Only the keyed hash is kept (the same as on the comments), with a label saying which
+    commenter it came from, so the list of blocks holds no addresses.
+    """
+
+    kind = models.CharField(max_length=8, choices=BlockKind.choices)
+    value_hash = models.CharField(max_length=32, editable=False)
+    label = models.CharField(max_length=120, editable=False)
+    expires = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty to block until someone removes the block."
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value_hash"], name="block_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.label}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires is None or self.expires > timezone.now()
 
 
 class CannedReply(models.Model):

@@ -15,7 +15,6 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
@@ -25,7 +24,7 @@ from config.htmx import render_page, wants_fragment
 from legs import services
 from legs.forms.comments import CHECKED_FIELDS, CommentForm, comment_throttle
 from legs.models import Comment, Status, Tip
-from legs.models.comments import THREADS_PER_PAGE
+from legs.models.comments import THREADS_PER_PAGE, ReportReason, ip_hash
 
 # The session remembers a visitor's own comments so they can see them while they wait.
 SESSION_KEY = "own_comment_ids"
@@ -36,6 +35,7 @@ HELD_NOTICE = (
     "a moderator has approved it."
 )
 PUBLISHED_NOTICE = "Thank you! Your comment is published."
+REPORT_NOTE_MAX_LENGTH = 200
 REPORTS_REFUSED = (
     "You have sent many reports in a short time. Please wait an hour before you report more; "
     "the comments you have reported are with a moderator."
@@ -54,6 +54,10 @@ class Thread:
     reply_form: CommentForm | None = None
     notice: str = ""
 
+    @property
+    def report_reasons(self) -> list[tuple[str, str]]:
+        return ReportReason.choices
+
 
 def _own_ids(request: HttpRequest) -> list[int]:
     return [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
@@ -64,7 +68,7 @@ def _remember(request: HttpRequest, comment: Comment) -> None:
 
 
 def _ip_hash(request: HttpRequest) -> str:
-    return salted_hmac("legs.comments.ip", client_ip(request)).hexdigest()[:32]
+    return ip_hash(client_ip(request))
 
 
 def _published_tip(slug: str) -> Tip:
@@ -222,6 +226,16 @@ def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _reply_page(request, tip, form)
 
 
+def _report_reason(request: HttpRequest) -> dict[str, str]:
+    """The reader's reason (anything unknown, or none, is "something else") and their short
+    note, on one line."""
+    reason = request.POST.get("reason", "")
+    if reason not in ReportReason.values:
+        reason = ReportReason.OTHER
+    note = " ".join(request.POST.get("note", "").split())[:REPORT_NOTE_MAX_LENGTH]
+    return {"reason": reason, "note": note}
+
+
 def report_throttle() -> Throttle:
     return Throttle("report", settings.COMMENT_REPORT_LIMIT, settings.COMMENT_REPORT_WINDOW)
 
@@ -240,7 +254,9 @@ def comment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     status = 200
     if not report_throttle().allow(*identities):
         text, status = REPORTS_REFUSED, 429
-    elif services.comment_report(comment=comment, ip_hash=_ip_hash(request), user=member):
+    elif services.comment_report(
+        comment=comment, ip_hash=_ip_hash(request), user=member, **_report_reason(request)
+    ):
         text = "Thank you for telling us. A moderator will look at this comment."
     else:
         text = "You have reported this comment already. A moderator will look at it."

@@ -81,3 +81,20 @@ def test_the_list_and_the_comment_page_have_no_serious_axe_violation(moderator_p
             assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, (
                 f"{url} scrolls sideways at {size_name}"
             )
+
+
+def test_a_reader_reports_with_a_reason_in_place(page, catalogue):
+    tip = tip_with_comments()
+    page.set_viewport_size(SIZES["phone"])
+    page.goto(tip.get_absolute_url())
+    entry = page.locator("article.comment", has_text="Tomasz")
+    entry.locator("summary", has_text="Report").click()
+    entry.get_by_label("Rude").check()
+    entry.get_by_label("A short note (optional)").fill("Shouting at everyone")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "report-phone.png")
+    assert_accessible(page)
+    entry.get_by_role("button", name="Send report").click()
+    expect(entry).to_contain_text("Thank you for telling us")
+    report = Comment.objects.get(name="Tomasz").reports.get()
+    assert (report.reason, report.note) == ("rude", "Shouting at everyone")

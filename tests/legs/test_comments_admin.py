@@ -53,6 +53,9 @@ def test_moderators_group_holds_only_the_comment_permissions():
         ("legs", "add_disallowedword"),
         ("legs", "change_disallowedword"),
         ("legs", "delete_disallowedword"),
+        ("legs", "view_block"),
+        ("legs", "change_block"),
+        ("legs", "delete_block"),
     }
 
 
@@ -127,7 +130,7 @@ def test_createmoderator_without_email_for_an_unknown_user_says_what_to_do():
 def test_createmoderator_rebuilds_a_missing_group(member):
     Group.objects.filter(name="Moderators").delete()
     call_command("createmoderator", member.username)
-    assert Group.objects.get(name="Moderators").permissions.count() == 10
+    assert Group.objects.get(name="Moderators").permissions.count() == 13
 
 
 # --- the queue

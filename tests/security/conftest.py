@@ -6,6 +6,8 @@ from django.db import transaction
 from django.test import Client
 
 from legs.models import (
+    Block,
+    BlockKind,
     CannedReply,
     Cause,
     Checklist,
@@ -55,6 +57,7 @@ def build_world() -> SimpleNamespace:
         ),
         canned=CannedReply.objects.create(title="See a physio", body="Please see a physio."),
         word=DisallowedWord.objects.create(word="casino"),
+        block=Block.objects.create(kind=BlockKind.EMAIL, value_hash="0" * 32, label="Spammer"),
     )
 
 

@@ -1,8 +1,8 @@
 """Every admin URL, as a visitor, a member, a moderator and a superuser.
 
 A moderator reaches the comment moderation pages (the queue, a comment with its thread,
-"Reply as coach", canned replies, disallowed words) and nothing else: not the tips, the users,
-members' diaries or checklist runs, nor the checklist content. A superuser reaches everything
+"Reply as coach", canned replies, disallowed words, blocks) and nothing else: not the tips, the
+users, members' diaries or checklist runs, nor the checklist content. A superuser reaches everything
 but the "add" pages of what only readers and members write.
 """
 
@@ -105,7 +105,7 @@ def test_a_moderator_cannot_delete_outside_comment_moderation(name, world, clien
     count = model._default_manager.count()
     url = reverse(name, kwargs=admin_model_route(name).kwargs(world))
     response = client_as("moderator").post(url, {"post": "yes"})
-    if stem in ("legs_cannedreply", "legs_disallowedword"):
+    if stem in ("legs_cannedreply", "legs_disallowedword", "legs_block"):
         assert response.status_code == 302
         assert model._default_manager.count() == count - 1
     else:

@@ -216,6 +216,18 @@ def write_row_action_on_named(browsers: Browsers, world, payload: str) -> dict[s
     return made | {"htmx answer": answer}
 
 
+def write_report_note(browsers: Browsers, world, payload: str) -> dict[str, Any]:
+    url = reverse("comment_report", args=[world.tip.slug, world.comment.pk])
+    posted(browsers["visitor"].post(url, {"reason": "other", "note": payload}))
+    return {}
+
+
+def write_block_note(browsers: Browsers, world, payload: str) -> dict[str, Any]:
+    url = reverse("admin:legs_block_change", args=[world.block.pk])
+    posted(browsers["moderator"].post(url, {"expires_0": "", "expires_1": "", "note": payload}))
+    return {}
+
+
 def write_promoted(browsers: Browsers, world, payload: str) -> dict[str, Any]:
     write_coach_reply(browsers, world, "Rest for a week.")
     url = reverse("admin:legs_comment_promote", args=[world.comment.pk])
@@ -409,6 +421,17 @@ FIELDS: dict[str, Field] = {
         ),
     ),
     "admin: message naming the reader after a coach reply": Field(write_reply_to_named),
+    "comment report: note": Field(
+        write_report_note,
+        pages=(Page("moderator", url("admin:legs_comment_change", "comment")),),
+    ),
+    "admin: block note": Field(
+        write_block_note,
+        pages=(
+            Page("moderator", url("admin:legs_block_changelist")),
+            Page("moderator", url("admin:legs_block_change", "block")),
+        ),
+    ),
     "admin: row action naming the reader": Field(write_row_action_on_named, pages=COMMENT_ADMIN),
     "admin: promote to What's being asked": Field(
         write_promoted, pages=(Page("visitor", url("asked")),)

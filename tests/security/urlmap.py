@@ -204,10 +204,12 @@ MODERATOR_PAGES = {
     "legs_comment": {"changelist", "change", "history"},  # no add; deleting is not moderating
     "legs_cannedreply": set(MODEL_PAGES),
     "legs_disallowedword": set(MODEL_PAGES),
+    # Blocks are made from a comment's page; moderators change their expiry or lift them.
+    "legs_block": {"changelist", "change", "delete", "history"},
 }
 # Pages refused even to a superuser: comments are written by readers and coaches, diary
 # entries and checklist runs by members.
-NOBODY_ADDS = {"legs_comment", "legs_run", "legs_checkin", "legs_checklistrun"}
+NOBODY_ADDS = {"legs_comment", "legs_run", "legs_checkin", "legs_checklistrun", "legs_block"}
 
 
 def staff_only(moderator: int | str, superuser: int | str | None = None) -> dict[str, int | str]:
@@ -260,6 +262,9 @@ ADMIN_SPECIAL: dict[str, Route] = {
         staff_only(405), kwargs=lambda world: {"object_id": world.comment.pk, "verb": "approve"}
     ),
     "admin:legs_comment_undo": Route(staff_only(405), kwargs=lambda world: {"action_id": 1}),
+    "admin:legs_comment_block": Route(
+        staff_only(405), kwargs=lambda world: {"object_id": world.comment.pk}
+    ),
 }
 # One entry per app: a moderator's app list holds only the apps they have a model in.
 ADMIN_APP_LISTS: dict[str, dict[str, int | str]] = {
