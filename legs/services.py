@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.public_cache import bump_public_version
-from legs import imports, tasks
+from legs import imports, moderation_mail, tasks
 from legs.activities import same_run
 from legs.diary_schema import CHECKIN_ANSWERS
 from legs.models import (
@@ -39,7 +39,9 @@ from legs.models import (
     ChecklistStep,
     Comment,
     CommentReport,
+    DigestHour,
     DisallowedWord,
+    HeldEmails,
     Import,
     ImportItem,
     ItemOutcome,
@@ -56,6 +58,7 @@ from legs.models.comments import (
     MODERATORS_GROUP,
     HeldReason,
     ReportReason,
+    UsedEmailLink,
     count_links,
     email_hash,
 )
@@ -560,7 +563,22 @@ def comment_post(
     )
     if comment.status == Status.APPROVED:
         _notify_reply(comment)
+    elif comment.status == Status.PENDING:
+        transaction.on_commit(lambda: _tell_moderators(comment.pk), robust=True)
     return comment
+
+
+def _tell_moderators(comment_id: int) -> None:
+    """A held comment: an email now to moderators who want each one, and the hour's digest
+    enqueued by its first held comment, to run at the hour's end (no cron needed)."""
+    tasks.email_held_comment.enqueue(comment_id)
+    if not moderation_mail.moderators(HeldEmails.HOURLY).exists():
+        return
+    hour = moderation_mail.digest_hour(timezone.now())
+    _, first = DigestHour.objects.get_or_create(hour=hour)
+    if first:
+        digest = tasks.email_held_digest.using(run_after=hour + timedelta(hours=1))
+        digest.enqueue(hour.isoformat())
 
 
 @transaction.atomic
@@ -613,9 +631,11 @@ class Moderated:
 def _set_status(comment: Comment, status: str) -> bool:
     """One comment to `status`; approving also lifts a hide by reports. True if it changed."""
     if status == Status.APPROVED:
-        was_hidden = comment.hidden
+        was_hidden, was_held = comment.hidden, comment.status == Status.PENDING
         if _approve(comment):
             _notify_reply(comment)
+            if was_held:
+                _notify_published(comment)
             return True
         return was_hidden
     if comment.status == status:
@@ -680,6 +700,24 @@ def comment_moderate(
         if status in (Status.SPAM, Status.REJECTED) and (entry := _take_down_promoted(comment)):
             result.taken_down.append(entry)
     return result
+
+
+class LinkUsed(Refused):
+    """An email link that has been used already: each works once."""
+
+
+@transaction.atomic
+def comment_moderate_from_link(
+    *, comment: Comment, status: str, moderator: User, nonce: str
+) -> Moderated:
+    """A moderator's email link, used: its nonce is spent in the same transaction as the
+    change, so two clicks at once change (and mail) once and the second is refused."""
+    try:
+        with transaction.atomic():
+            UsedEmailLink.objects.create(nonce=nonce)
+    except IntegrityError:
+        raise LinkUsed("This link has been used already.") from None
+    return comment_moderate(comments=[comment], status=status, moderator=moderator)
 
 
 class NotUndoable(Refused):
@@ -874,38 +912,21 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.fill(line, width=72) for line in text.splitlines())
 
 
-def _notify_reply(reply: Comment) -> None:
-    """Email the thread's author about a published reply, if they asked and did not write it.
+def _email_commenter(comment: Comment, *, subject: str, lines: list[str]) -> None:
+    """A plain-text email to a commenter who asked for emails, with the one-click unsubscribe.
 
-    The mail goes once the transaction commits (never for a rolled-back reply); a mail server
-    failure is logged, not shown to the person who replied.
+    Built here rather than in a template: nothing in it is ever read as HTML. It goes once the
+    transaction commits (never for a rolled-back change); a mail server failure is logged, not
+    shown to the moderator or reader who set it off.
     """
-    parent = reply.parent
-    if (
-        parent is None
-        or reply.status != Status.APPROVED
-        or not parent.notify_on_reply
-        or parent.status != Status.APPROVED
-        or _same_author(parent, reply)
-    ):
-        return
-    recipient = parent.notification_email
-    if not recipient:
-        return
     unsubscribe_url = settings.SITE_URL + reverse(
-        "comment_unsubscribe", args=[parent.unsubscribe_token()]
+        "comment_unsubscribe", args=[comment.unsubscribe_token()]
     )
-    # Plain text built here rather than in a template: nothing in it is ever read as HTML.
     body = "\n".join(
         [
-            f"Hello {parent.name},",
+            f"Hello {comment.name},",
             "",
-            f"{reply.name}{' (coach)' if reply.by_coach else ''} replied to your comment on "
-            f'"{reply.tip.title}":',
-            "",
-            textwrap.indent(_wrap(reply.body), "  "),
-            "",
-            f"Read the thread: {settings.SITE_URL}{parent.get_absolute_url()}",
+            *lines,
             "",
             "You get this email because you asked to hear about replies to your comment.",
             f"To stop these emails with one click: {unsubscribe_url}",
@@ -915,9 +936,9 @@ def _notify_reply(reply: Comment) -> None:
     )
     message = EmailMessage(
         # One line whatever the names hold: a line break in a header would be refused.
-        subject=" ".join(f'{reply.name} replied to your comment on "{reply.tip.title}"'.split()),
+        subject=" ".join(subject.split()),
         body=body,
-        to=[recipient],
+        to=[comment.notification_email],
         headers={
             # RFC 8058: mail programs offer their own one-click unsubscribe button.
             "List-Unsubscribe": f"<{unsubscribe_url}>",
@@ -925,6 +946,52 @@ def _notify_reply(reply: Comment) -> None:
         },
     )
     transaction.on_commit(message.send, robust=True)
+
+
+def _notify_published(comment: Comment) -> None:
+    """Tell the author of a held comment that it is published, once, if they asked for
+    emails (with the same one-click unsubscribe as reply notifications)."""
+    if not comment.notify_on_reply or comment.told_published or not comment.notification_email:
+        return
+    comment.told_published = True
+    comment.save(update_fields=["told_published"])
+    _email_commenter(
+        comment,
+        subject=f'Your comment on "{comment.tip.title}" is published',
+        lines=[
+            f'Your comment on "{comment.tip.title}" has been approved and is published:',
+            "",
+            textwrap.indent(_wrap(comment.body), "  "),
+            "",
+            f"Read it: {settings.SITE_URL}{comment.get_absolute_url()}",
+        ],
+    )
+
+
+def _notify_reply(reply: Comment) -> None:
+    """Email the thread's author about a published reply, if they asked and did not write it."""
+    parent = reply.parent
+    if (
+        parent is None
+        or reply.status != Status.APPROVED
+        or not parent.notify_on_reply
+        or parent.status != Status.APPROVED
+        or _same_author(parent, reply)
+        or not parent.notification_email
+    ):
+        return
+    _email_commenter(
+        parent,
+        subject=f'{reply.name} replied to your comment on "{reply.tip.title}"',
+        lines=[
+            f"{reply.name}{' (coach)' if reply.by_coach else ''} replied to your comment on "
+            f'"{reply.tip.title}":',
+            "",
+            textwrap.indent(_wrap(reply.body), "  "),
+            "",
+            f"Read the thread: {settings.SITE_URL}{parent.get_absolute_url()}",
+        ],
+    )
 
 
 @transaction.atomic

@@ -19,11 +19,11 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from config.admin_changelist import SafeChangeListMixin
 from config.htmx import wants_fragment
-from legs import formats, services
+from legs import formats, moderation_mail, services
 from legs.forms.comments import BlockForm, CoachReplyForm, PromoteForm
 from legs.models import (
     Block,
@@ -32,9 +32,10 @@ from legs.models import (
     Comment,
     DisallowedWord,
     ModerationAction,
+    ModeratorSettings,
     Status,
 )
-from legs.models.comments import report_reasons
+from legs.models.comments import UsedEmailLink, report_reasons
 
 # A bulk action's message: "2 comments approved.", "1 comment marked as spam."
 MODERATED = {
@@ -83,6 +84,16 @@ def filtered_changelist(request: HttpRequest) -> str:
     filters = QueryDict(request.POST.get("filters", "")).urlencode()
     changelist = reverse("admin:legs_comment_changelist")
     return f"{changelist}?{filters}" if filters else changelist
+
+
+USED_LINK = "This link has been used already: each link in an email works once."
+
+
+class ModeratorSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ModeratorSettings
+        fields = ["held_emails"]
+        widgets = {"held_emails": forms.RadioSelect}
 
 
 class ModerationActionForm(ActionForm):
@@ -332,6 +343,8 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             ),
             path("undo/<int:action_id>/", view(self.undo_view), name="legs_comment_undo"),
             path("<path:object_id>/block/", view(self.block_view), name="legs_comment_block"),
+            path("email/<str:token>/", view(self.email_link_view), name="legs_comment_email_link"),
+            path("emails/", view(self.email_settings_view), name="legs_comment_email_settings"),
             *super().get_urls(),
         ]
 
@@ -552,6 +565,76 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             request, f"{comment.name}'s {what} is blocked {until}: new comments from it go to spam."
         )
         return HttpResponseRedirect(change_url)
+
+    # --- emails to moderators: the confirmation page of their links, and their choice
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    def email_link_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        """An email's Approve / Spam / Open link: GET shows the comment and one button (so a
+        mail scanner that follows links changes nothing); POST acts, once. The link must be
+        signed, younger than seven days, unused, and the moderator's own. Logging in first
+        comes back here (the admin's log-in keeps `next`)."""
+        try:
+            link = moderation_mail.read_link(token)
+        except moderation_mail.LinkRefused as refusal:
+            return self._link_refused(request, str(refusal), refusal.status)
+        comment = self._moderated_comment(request, str(link.comment_id))
+        if link.moderator_id != request.user.pk:
+            raise PermissionDenied
+        change_url = reverse("admin:legs_comment_change", args=[comment.pk])
+        if link.action == "open":
+            return HttpResponseRedirect(change_url)
+        status = moderation_mail.LINK_ACTIONS[link.action]
+        if UsedEmailLink.objects.filter(pk=link.nonce).exists():
+            return self._link_refused(request, USED_LINK, 410)
+        if request.method == "POST":
+            try:
+                done = services.comment_moderate_from_link(
+                    comment=comment, status=status, moderator=request.user, nonce=link.nonce
+                )
+            except services.LinkUsed:
+                return self._link_refused(request, USED_LINK, 410)
+            self._log_moderated(request, done, "from an email link")
+            said = (
+                f"{comment.name}'s comment {MODERATED[status]}."
+                if done.changed
+                else f"{comment.name}'s comment was {status_words(status)} already."
+            )
+            self.message_user(request, said)
+            return HttpResponseRedirect(change_url)
+        context = {
+            "comment": comment,
+            "words": moderation_mail.LINK_WORDS[link.action],
+            "original": comment,
+        }
+        return self._page(request, "admin/legs/comment/email_link.html", "Confirm", context)
+
+    def _link_refused(self, request: HttpRequest, text: str, status: int) -> HttpResponse:
+        response = self._page(
+            request, "admin/legs/comment/email_link.html", "Link refused", {"refused": text}
+        )
+        response.status_code = status
+        return response
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    def email_settings_view(self, request: HttpRequest) -> HttpResponse:
+        """The moderator's own choice: an email for each held comment, an hourly digest, none."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        current = ModeratorSettings.objects.filter(user=request.user).first()
+        form = ModeratorSettingsForm(
+            request.POST or None, instance=current or ModeratorSettings(user=request.user)
+        )
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            self.message_user(request, f"Saved: {form.instance.get_held_emails_display().lower()}.")
+            return HttpResponseRedirect(reverse("admin:legs_comment_email_settings"))
+        return self._page(
+            request,
+            "admin/legs/comment/email_settings.html",
+            "Your moderation emails",
+            {"form": form},
+        )
 
 
 @admin.register(CannedReply)

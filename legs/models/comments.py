@@ -206,6 +206,9 @@ class Comment(models.Model):
     email_hash = models.CharField(max_length=32, blank=True, editable=False)
     # HeldReason values, space separated: why it waited (or went to spam) when it was posted.
     held_because = models.CharField(max_length=40, blank=True, editable=False)
+    # Each email sent once: to moderators when it was held, to its author when it was published.
+    moderators_emailed = models.BooleanField(default=False, editable=False)
+    told_published = models.BooleanField(default=False, editable=False)
     question = models.OneToOneField(
         Question,
         on_delete=models.SET_NULL,
@@ -495,6 +498,53 @@ class Block(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires is None or self.expires > timezone.now()
+
+
+class HeldEmails(models.TextChoices):
+    EACH = "each", "An email for each held comment"
+    HOURLY = "hourly", "One email an hour listing the held comments"
+    NONE = "none", "No emails"
+
+
+class ModeratorSettings(models.Model):
+    """A moderator's choice of emails about held comments (no row: one for each)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_settings"
+    )
+    held_emails = models.CharField(
+        "emails about held comments",
+        max_length=6,
+        choices=HeldEmails.choices,
+        default=HeldEmails.EACH,
+    )
+
+    class Meta:
+        verbose_name_plural = "moderator settings"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_held_emails_display()}"
+
+
+class DigestHour(models.Model):
+    """An hour whose held comments go out in one digest: made by the first held comment of the
+    hour, which enqueues the digest's task; `sent` keeps a second run from mailing again."""
+
+    hour = models.DateTimeField(unique=True)
+    sent = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Digest of {self.hour:%Y-%m-%d %H}:00"
+
+
+class UsedEmailLink(models.Model):
+    """The nonce of an email's Approve or Spam link once it has been used: each works once."""
+
+    nonce = models.CharField(max_length=32, primary_key=True)
+    used = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.nonce
 
 
 class CannedReply(models.Model):

@@ -98,3 +98,31 @@ def test_a_reader_reports_with_a_reason_in_place(page, catalogue):
     expect(entry).to_contain_text("Thank you for telling us")
     report = Comment.objects.get(name="Tomasz").reports.get()
     assert (report.reason, report.note) == ("rude", "Shouting at everyone")
+
+
+def test_the_email_links_confirmation_page_is_accessible_and_acts_on_its_button(
+    page, live_server, catalogue
+):
+    from legs import moderation_mail
+
+    tip = tip_with_comments()
+    held = CommentFactory(
+        tip=tip, name="Zanele", body="Is a foam roller worth it?", status=Status.PENDING
+    )
+    moderator = services.moderator_make(user=UserFactory())
+    log_in(page, live_server, moderator)
+    token = moderation_mail.link_token(comment=held, moderator=moderator, action="approve")
+    page.goto(f"/admin/legs/comment/email/{token}/")
+    expect(page.get_by_role("button", name="Approve")).to_be_visible()
+    assert_accessible(page, preload=False)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for size_name, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.screenshot(path=SHOTS / f"confirmation-{size_name}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    held.refresh_from_db()
+    assert held.status == Status.PENDING
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator(".messagelist")).to_contain_text("approved")
+    held.refresh_from_db()
+    assert held.status == Status.APPROVED

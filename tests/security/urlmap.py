@@ -262,6 +262,12 @@ ADMIN_SPECIAL: dict[str, Route] = {
         staff_only(405), kwargs=lambda world: {"object_id": world.comment.pk, "verb": "approve"}
     ),
     "admin:legs_comment_undo": Route(staff_only(405), kwargs=lambda world: {"action_id": 1}),
+    # An email link that is not ours is refused (400) to whoever is logged in; expired, used
+    # and other moderators' links are in tests/legs/test_comments_moderator_emails.py.
+    "admin:legs_comment_email_link": Route(
+        staff_only(400), kwargs=lambda world: {"token": "not-a-signed-token"}
+    ),
+    "admin:legs_comment_email_settings": Route(staff_only(200)),
     "admin:legs_comment_block": Route(
         staff_only(405), kwargs=lambda world: {"object_id": world.comment.pk}
     ),
