@@ -29,6 +29,7 @@ from legs.models import (
     TroubleshooterAnswer,
     TroubleshooterQuestion,
 )
+from legs.models.comments import email_hash, ip_hash
 from legs.models.diary import member_today
 from legs.troubleshooter import ENDING_TRIAGE
 
@@ -271,6 +272,9 @@ class CommentFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"reader{n}@example.com")
     body = "My legs feel heavy from the first mile. What should I try?"
     status = Status.APPROVED
+    # As a posted comment has them: the keyed hashes of its email and network address.
+    email_hash = factory.LazyAttribute(lambda o: email_hash(o.email) if o.email else "")
+    ip_hash = factory.Sequence(lambda n: ip_hash(f"10.99.{n // 250}.{n % 250}"))
 
 
 class ReplyFactory(CommentFactory):

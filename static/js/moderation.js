@@ -27,7 +27,7 @@
     row.classList.add("is-keyed");
     row.setAttribute("tabindex", "-1");
     row.focus();
-    var name = row.querySelector(".field-name");
+    var name = row.querySelector(".row-commenter");
     var status = row.querySelector(".row-status");
     say((name ? name.textContent.trim() : "Comment") + ", " + (status ? status.textContent.trim() : ""));
   }
