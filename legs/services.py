@@ -582,6 +582,31 @@ def _tell_moderators(comment_id: int) -> None:
 
 
 @transaction.atomic
+def comment_edit(*, comment: Comment, body: str) -> Comment:
+    """The author's new wording. An edit that adds links past COMMENT_MAX_LINKS or a disallowed
+    word goes back to moderation like a new comment (held, or spam), and moderators are told;
+    any other edit keeps the comment where it was."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    more_links = count_links(body) > max(count_links(comment.body), settings.COMMENT_MAX_LINKS)
+    comment.body, comment.edited = body, timezone.now()
+    if comment.by_coach:
+        reason = None
+    elif DisallowedWord.found_in(body):
+        comment.status, reason = Status.SPAM, HeldReason.WORD
+    elif more_links:
+        comment.status, reason = Status.PENDING, HeldReason.LINKS
+    else:
+        reason = None
+    if reason:
+        comment.held_because = reason
+        comment.moderators_emailed = False
+        if comment.status == Status.PENDING:
+            transaction.on_commit(lambda: _tell_moderators(comment.pk), robust=True)
+    comment.save(update_fields=["body", "edited", "status", "held_because", "moderators_emailed"])
+    return comment
+
+
+@transaction.atomic
 def comment_reply_as_coach(*, comment: Comment, moderator: User, body: str) -> Comment:
     """Publish a moderator's answer under the comment's thread, with the coach badge.
 

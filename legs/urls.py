@@ -66,6 +66,7 @@ urlpatterns = [
     path("tips/<slug:slug>/comments/", comments.comment_post, name="comment_post"),
     path("tips/<slug:slug>/comments/check/", comments.comment_check, name="comment_check"),
     path("tips/<slug:slug>/comments/<int:pk>/reply/", comments.comment_reply, name="comment_reply"),
+    path("tips/<slug:slug>/comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
     path(
         "tips/<slug:slug>/comments/<int:pk>/report/",
         comments.comment_report,

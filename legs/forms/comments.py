@@ -253,6 +253,13 @@ class CommentForm(forms.Form):
         return [*self.non_field_errors(), *self["parent"].errors]
 
 
+class CommentEditForm(forms.Form):
+    """The author's new wording of their comment, checked as a new comment's text is."""
+
+    body = CommentForm.base_fields["body"]
+    clean_body = CommentForm.clean_body
+
+
 class CoachReplyForm(forms.Form):
     """The admin's "Reply as coach" box, with canned replies to start from.
 

@@ -93,6 +93,8 @@ PUBLIC = Q(status=Status.APPROVED, hidden=False)
 # Threads (a top-level comment and its replies) per page of a tip's comments: a tip with
 # hundreds of comments would otherwise render them all (some 1.5 KB and 1 ms each) on every visit.
 THREADS_PER_PAGE = 20
+# How long after posting a commenter may change their comment.
+EDIT_WINDOW = timedelta(minutes=15)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -148,9 +150,15 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def threads(
-        self, tip: Tip, *, user: User | AnonymousUser | None = None, own_ids: Iterable[int] = ()
+        self,
+        tip: Tip,
+        *,
+        user: User | AnonymousUser | None = None,
+        own_ids: Iterable[int] = (),
+        oldest_first: bool = False,
     ) -> CommentQuerySet:
-        """A tip's threads as the reader sees them: newest first, replies oldest first.
+        """A tip's threads as the reader sees them: newest first (or oldest first, as the
+        reader may choose), replies oldest first.
 
         Two queries whatever the number of comments: the top-level comments, then all their
         replies through one prefetch.
@@ -162,7 +170,7 @@ class CommentQuerySet(models.QuerySet):
             .top_level()
             .visible_to(user, own_ids)
             .prefetch_related(Prefetch("replies", queryset=replies))
-            .order_by("-created", "-pk")
+            .order_by(*(("created", "pk") if oldest_first else ("-created", "-pk")))
         )
 
 
@@ -209,6 +217,8 @@ class Comment(models.Model):
     # Each email sent once: to moderators when it was held, to its author when it was published.
     moderators_emailed = models.BooleanField(default=False, editable=False)
     told_published = models.BooleanField(default=False, editable=False)
+    # When its author last changed it (within EDIT_WINDOW of posting): shown as "edited".
+    edited = models.DateTimeField(null=True, blank=True, editable=False)
     question = models.OneToOneField(
         Question,
         on_delete=models.SET_NULL,
@@ -270,6 +280,11 @@ class Comment(models.Model):
         page = self.thread_page(user=user, own_ids=own_ids)
         query = f"?page={page}" if page > 1 else ""
         return f"{self.tip.get_absolute_url()}{query}#comment-{self.pk}"
+
+    @property
+    def is_editable_now(self) -> bool:
+        """Young enough for its author to change (they must still prove they wrote it)."""
+        return self.created >= timezone.now() - EDIT_WINDOW
 
     @property
     def held_reasons(self) -> list[str]:

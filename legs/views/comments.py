@@ -7,14 +7,16 @@ The tip page shows its thread with one addition to its view's context,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
@@ -22,20 +24,28 @@ from django_htmx.http import reswap, retarget
 from accounts.throttle import Throttle, client_ip
 from config.htmx import render_page, wants_fragment
 from legs import services
-from legs.forms.comments import CHECKED_FIELDS, CommentForm, comment_throttle
+from legs.forms.comments import CHECKED_FIELDS, CommentEditForm, CommentForm, comment_throttle
 from legs.models import Comment, Status, Tip
-from legs.models.comments import THREADS_PER_PAGE, ReportReason, ip_hash
+from legs.models.comments import EDIT_WINDOW, THREADS_PER_PAGE, ReportReason, ip_hash
 
 # The session remembers a visitor's own comments so they can see them while they wait.
 SESSION_KEY = "own_comment_ids"
 SESSION_KEEP = 50
+EDIT_TOKENS_KEY = "comment_edit_tokens"
+EDIT_SALT = "legs.comments.edit"
 
 HELD_NOTICE = (
     "Thank you! Your comment is awaiting moderation. You can see it below; others will once "
     "a moderator has approved it."
 )
 PUBLISHED_NOTICE = "Thank you! Your comment is published."
+HELD_AFTER_EDIT = (
+    "Your comment is changed. It now waits for a moderator, as a new comment with links would; "
+    "you can see it below."
+)
 REPORT_NOTE_MAX_LENGTH = 200
+# ?order=oldest reads a tip's threads oldest first (the address keeps the reader's choice).
+OLDEST_FIRST = "oldest"
 REPORTS_REFUSED = (
     "You have sent many reports in a short time. Please wait an hour before you report more; "
     "the comments you have reported are with a moderator."
@@ -53,10 +63,36 @@ class Thread:
     form: CommentForm
     reply_form: CommentForm | None = None
     notice: str = ""
+    oldest_first: bool = False
+    editable_ids: set[int] = field(default_factory=set)
 
     @property
     def report_reasons(self) -> list[tuple[str, str]]:
         return ReportReason.choices
+
+    def _url(self, *, oldest_first: bool, page: int = 1) -> str:
+        """The tip page's address for one page of threads in one order (no "?page=1": each
+        page has one address, cached once)."""
+        query = {"order": OLDEST_FIRST} if oldest_first else {}
+        if page > 1:
+            query["page"] = page
+        return self.tip.get_absolute_url() + (f"?{urlencode(query)}" if query else "")
+
+    @property
+    def newest_first_url(self) -> str:
+        return self._url(oldest_first=False)
+
+    @property
+    def oldest_first_url(self) -> str:
+        return self._url(oldest_first=True)
+
+    @property
+    def previous_page_url(self) -> str:
+        return self._url(oldest_first=self.oldest_first, page=self.page.previous_page_number())
+
+    @property
+    def next_page_url(self) -> str:
+        return self._url(oldest_first=self.oldest_first, page=self.page.next_page_number())
 
 
 def _own_ids(request: HttpRequest) -> list[int]:
@@ -65,6 +101,31 @@ def _own_ids(request: HttpRequest) -> list[int]:
 
 def _remember(request: HttpRequest, comment: Comment) -> None:
     request.session[SESSION_KEY] = [*_own_ids(request), comment.pk][-SESSION_KEEP:]
+    if not request.user.is_authenticated:
+        # A visitor proves a comment is theirs, to edit it, by a signed token in their session.
+        tokens = dict(list(request.session.get(EDIT_TOKENS_KEY, {}).items())[-SESSION_KEEP:])
+        tokens[str(comment.pk)] = signing.dumps(comment.pk, salt=EDIT_SALT)
+        request.session[EDIT_TOKENS_KEY] = tokens
+
+
+def _may_edit(request: HttpRequest, comment: Comment) -> bool:
+    """The author, within EDIT_WINDOW of posting: a member by account, a visitor by the
+    signed token their session got when they posted it."""
+    if not comment.is_editable_now:
+        return False
+    if request.user.is_authenticated:
+        return comment.user_id == request.user.pk
+    token = request.session.get(EDIT_TOKENS_KEY, {}).get(str(comment.pk), "")
+    try:
+        return signing.loads(token, salt=EDIT_SALT, max_age=EDIT_WINDOW) == comment.pk
+    except signing.BadSignature:
+        return False
+
+
+def _editable_ids(request: HttpRequest, threads: list[Comment]) -> set[int]:
+    """The comments on this page of threads their reader may still edit (no query)."""
+    shown = [c for thread in threads for c in (thread, *thread.replies.all())]
+    return {c.pk for c in shown if _may_edit(request, c)}
 
 
 def _ip_hash(request: HttpRequest) -> str:
@@ -101,18 +162,33 @@ def thread_context(
         if showing is not None
         else request.GET.get("page")
     )
-    threads = Comment.objects.threads(tip, user=request.user, own_ids=own_ids)
+    # A comment just posted is shown where it lands in the usual order, newest first.
+    oldest_first = showing is None and request.GET.get("order") == OLDEST_FIRST
+    threads = Comment.objects.threads(
+        tip, user=request.user, own_ids=own_ids, oldest_first=oldest_first
+    )
     page = Paginator(threads, THREADS_PER_PAGE).get_page(number)
+    shown = list(page.object_list)
     thread = Thread(
         tip=tip,
-        threads=list(page.object_list),
+        threads=shown,
+        editable_ids=_editable_ids(request, shown),
         page=page,
         count=Comment.objects.approved().for_tip(tip).count(),
         form=form,
         reply_form=reply_form,
         notice=notice,
+        oldest_first=oldest_first,
     )
     return {"thread": thread}
+
+
+def thread_fragment(request: HttpRequest, context: dict[str, Thread]) -> HttpResponse:
+    """The thread region alone (count and notice out of band), in place of the old one."""
+    response = render_page(request, "legs/comments/page.html", context, fragment="swap")
+    retarget(response, "#comment-thread")
+    reswap(response, "outerHTML")
+    return response
 
 
 def _thread_response(
@@ -126,14 +202,12 @@ def _thread_response(
 ) -> HttpResponse:
     """The thread region for HTMX (count and notice out of band), else the comments page."""
     context = thread_context(request, tip, form=form, notice=notice, showing=showing)
-    response = render_page(
-        request, "legs/comments/page.html", context, fragment="swap", status=status
-    )
     if wants_fragment(request):
         # Whatever form sent it (comment or reply), the whole thread is redrawn.
-        retarget(response, "#comment-thread")
-        reswap(response, "outerHTML")
-    return response
+        response = thread_fragment(request, context)
+        response.status_code = status
+        return response
+    return render_page(request, "legs/comments/page.html", context, fragment="swap", status=status)
 
 
 @require_POST
@@ -224,6 +298,32 @@ def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     parent = get_object_or_404(Comment.objects.approved().top_level().for_tip(tip), pk=pk)
     form = CommentForm(tip=tip, user=request.user, reply_to=parent, request=request)
     return _reply_page(request, tip, form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def comment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The author changes their comment's text, for EDIT_WINDOW after posting.
+
+    Anyone else's comment, or one past its window, is a 404 that says nothing of whose it
+    is. An edit that adds links or a disallowed word goes back to moderation.
+    """
+    tip = _published_tip(slug)
+    comment = get_object_or_404(Comment.objects.for_tip(tip).select_related("tip"), pk=pk)
+    if not _may_edit(request, comment):
+        raise Http404("No comment of yours to edit here.")
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        comment = services.comment_edit(comment=comment, body=form.cleaned_data["body"])
+        if comment.is_public:
+            messages.success(request, "Your comment is changed.")
+        else:
+            messages.info(request, HELD_AFTER_EDIT)
+        return redirect(comment.thread_url(user=request.user, own_ids=_own_ids(request)))
+    response = render(
+        request, "legs/comments/edit.html", {"tip": tip, "comment": comment, "form": form}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _report_reason(request: HttpRequest) -> dict[str, str]:

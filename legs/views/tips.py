@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
@@ -19,7 +20,7 @@ from legs.forms.tips import TipFilterForm
 from legs.models import Cause, Fact, Phase, Question, SavedTip, Source, Tip
 from legs.models.comments import with_comment_counts
 from legs.models.tips import group_by_phase, group_by_source_heading, search_beyond_tips
-from legs.views.comments import thread_context
+from legs.views.comments import thread_context, thread_fragment
 from legs.views.trials import try_box
 
 
@@ -86,7 +87,12 @@ def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "back_to": request.get_full_path(),
         "try_box": try_box(request.user, tip),
     } | thread_context(request, tip)
-    return render(request, "legs/tips/detail.html", context)
+    if wants_fragment(request):
+        # The thread's "oldest first / newest first" links ask for the thread alone.
+        return thread_fragment(request, context)
+    response = render(request, "legs/tips/detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _safe_back_to(request: HttpRequest, tip: Tip) -> str:

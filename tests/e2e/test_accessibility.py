@@ -497,6 +497,8 @@ def test_a_keyboard_user_posts_a_comment(page, settings, catalogue):
     expect(page.locator("#id_notify_on_reply")).to_be_checked()
     # Leaving the comment box checked it; let that answer land before sending.
     expect(page.locator("#div_id_body + .field-ok")).to_have_text("Check input OK")
+    press(page, "Tab")
+    assert focused(page, "#comment-form-remember")  # "Remember my name and email", left off
     press(page, "Tab")  # the honeypot field is skipped (tabindex -1)
     assert focused(page, "#comment-form-submit")
     page.keyboard.press("Enter")

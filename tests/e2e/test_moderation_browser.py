@@ -126,3 +126,33 @@ def test_the_email_links_confirmation_page_is_accessible_and_acts_on_its_button(
     expect(page.locator(".messagelist")).to_contain_text("approved")
     held.refresh_from_db()
     assert held.status == Status.APPROVED
+
+
+def test_the_browser_remembers_a_visitors_name_and_email_when_asked(page, settings, catalogue):
+    settings.COMMENT_MIN_SECONDS = 0
+    tip = tip_with_comments()
+    page.goto(tip.get_absolute_url())
+    form = page.locator("#comment-form")
+    form.get_by_role("textbox", name="Name").fill("Robin")
+    form.get_by_role("textbox", name="Email").fill("robin@example.com")
+    form.get_by_label("Comment").fill("Does a cold bath help?")
+    form.get_by_label("Remember my name and email in this browser").check()
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.locator("#comment-notice")).to_contain_text("awaiting moderation")
+    page.goto(tip.get_absolute_url())
+    form = page.locator("#comment-form")
+    expect(form.get_by_role("textbox", name="Name")).to_have_value("Robin")
+    expect(form.get_by_role("textbox", name="Email")).to_have_value("robin@example.com")
+    expect(form.get_by_label("Remember my name and email in this browser")).to_be_checked()
+
+
+def test_the_thread_turns_oldest_first_in_place(page, catalogue):
+    tip = tip_with_comments()
+    page.goto(tip.get_absolute_url())
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("link", name="oldest first").click()
+    expect(page.locator(".comment-order strong")).to_have_text("oldest first")
+    assert page.url.endswith("?order=oldest")
+    assert page.evaluate("window.notReloaded === true")
+    first = page.locator(".comment-list > li").first
+    expect(first).to_contain_text("Priya")

@@ -216,6 +216,16 @@ def write_row_action_on_named(browsers: Browsers, world, payload: str) -> dict[s
     return made | {"htmx answer": answer}
 
 
+def write_edited_comment(browsers: Browsers, world, payload: str) -> dict[str, Any]:
+    """The author's edit of their own comment, within its 15 minutes."""
+    data = comment_data(body="First words")
+    posted(browsers["visitor"].post(reverse("comment_post", args=[world.tip.slug]), data))
+    comment = Comment.objects.latest("pk")
+    edit = reverse("comment_edit", args=[world.tip.slug, comment.pk])
+    posted(browsers["visitor"].post(edit, {"body": payload}))
+    return {"comment": comment.pk}
+
+
 def write_report_note(browsers: Browsers, world, payload: str) -> dict[str, Any]:
     url = reverse("comment_report", args=[world.tip.slug, world.comment.pk])
     posted(browsers["visitor"].post(url, {"reason": "other", "note": payload}))
@@ -421,6 +431,17 @@ FIELDS: dict[str, Field] = {
         ),
     ),
     "admin: message naming the reader after a coach reply": Field(write_reply_to_named),
+    "comment: edited body": Field(
+        write_edited_comment,
+        pages=(
+            Page("visitor", lambda world, made: world.tip.get_absolute_url()),
+            Page(
+                "visitor",
+                lambda world, made: reverse("comment_edit", args=[world.tip.slug, made["comment"]]),
+            ),
+            Page("moderator", url("admin:legs_comment_change", "comment")),
+        ),
+    ),
     "comment report: note": Field(
         write_report_note,
         pages=(Page("moderator", url("admin:legs_comment_change", "comment")),),

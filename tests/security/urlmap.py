@@ -180,6 +180,8 @@ EXPECTED |= {
     "comment_post": Route(everyone(405), kwargs=lambda world: {"slug": world.tip.slug}, post=True),
     "comment_check": Route(everyone(405), kwargs=lambda world: {"slug": world.tip.slug}, post=True),
     "comment_reply": Route(everyone(200), kwargs=_comment_kwargs),
+    # Only its author may edit a comment, for 15 minutes: anyone else finds nothing there.
+    "comment_edit": Route(everyone(404), kwargs=_comment_kwargs, post=True),
     "comment_report": Route(everyone(405), kwargs=_comment_kwargs, post=True),
     # The signed token is the key, and a mail program's RFC 8058 one-click POST carries no
     # CSRF token: this POST is exempt on purpose (it can only switch reply emails off).
