@@ -703,7 +703,11 @@ def comment_moderate(
     if status not in Status.values:
         raise ValueError(f"Unknown comment status {status!r}.")
     ids = [comment.pk for comment in comments]
-    locked = Comment.objects.select_for_update().select_related("parent", "tip").filter(pk__in=ids)
+    locked = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("parent", "tip")
+        .filter(pk__in=ids)
+    )
     result = Moderated(actions=[])
     for comment in locked.order_by("pk"):
         if not include_coach and comment.by_coach and status in (Status.SPAM, Status.REJECTED):
