@@ -84,7 +84,8 @@ def test_the_list_and_the_comment_page_have_no_serious_axe_violation(moderator_p
             # On a phone the list is cards: its actions are in reach without scrolling it.
             assert (
                 page.evaluate(
-                    "(r => r ? r.scrollWidth - r.clientWidth : 0)(document.querySelector('.results'))"
+                    "(r => r ? r.scrollWidth - r.clientWidth : 0)"
+                    "(document.querySelector('.results'))"
                 )
                 <= 0
             ), f"the list on {url} scrolls sideways at {size_name}"
