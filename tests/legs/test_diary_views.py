@@ -136,6 +136,14 @@ def test_empty_diary_shows_first_steps_instead_of_empty_charts(member_client):
     assert 'id="quick-add"' in page
     for name in ("checkin_create", "diary_import", "diary_export"):
         assert f'href="{reverse(name)}"' in page
+    assert "GPX, TCX or FIT files, your whole Strava export, or a CSV" in page
+
+
+def test_the_dashboard_offers_to_import_watch_files_not_only_csv(member_client, member):
+    RunFactory(user=member)
+    page = member_client.get(reverse("diary")).content.decode()
+    assert ">Import runs (GPX, TCX, FIT, Strava export or CSV)</a>" in page
+    assert "Import CSV" not in page
 
 
 def test_charts_render_with_axes_text_alternatives_and_tables(member_client, member):
