@@ -1,9 +1,10 @@
-"""The private diary: dashboard with quick add, runs, check-ins, CSV in and out.
+"""The private diary: dashboard with quick add, runs, check-ins, calendar, totals, CSV in and out.
 
 Every view is for the signed-in member only and reads through the owner
 (``Run.objects.for_user(request.user)``), so another member's id is a 404 that leaks nothing.
-The dashboard reads a bounded window (``insights.WINDOW_DAYS``) and aggregates the weekly chart
-in the database, so its work does not grow with the length of the diary.
+The dashboard reads its runs and check-ins once each, over the days its insights and charts
+need (``_reads_from``), and sums the charts' bars in the database: the same dozen queries for a
+week of diary or for years, within the benchmark's budget (tests/bench/run.py).
 """
 
 from __future__ import annotations
