@@ -207,3 +207,13 @@ def test_a_queued_import_waits_while_a_worker_is_busy_and_stops_when_none_is(mem
     assert "The import stopped before it finished, after 0 of 2" in page
     assert "Nothing got in." in page
     assert set(Import.objects.stalled()) == {queued, busy}
+
+
+def test_my_data_says_an_import_whose_worker_died_stopped(client, monkeypatch):
+    member = UserFactory()
+    upload_ = half_done(member, monkeypatch)
+    quiet_for(upload_, 16)
+    client.force_login(member)
+    (listed,) = client.get("/accounts/export/").json()["imports"]
+    assert listed["status"] == "stopped"
+    assert [line["outcome"] for line in listed["report"]] == [ItemOutcome.IMPORTED]
