@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: setup run serve test lint bench bench-imports loadtest faults clean
+.PHONY: setup run serve test lint bench bench-queries bench-imports loadtest faults clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ clean:
 bench: $(DEV_STAMP)
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/imports.py
+
+# The query budgets alone (the first table of tests/bench/run.py): no wrk needed, a minute or so.
+bench-queries: $(DEV_STAMP)
+	$(PY) tests/bench/run.py queries
 
 # The import part of the benchmark alone (tests/bench/imports.py): no wrk needed.
 bench-imports: $(DEV_STAMP)

@@ -417,7 +417,8 @@ def activity_run_data(
     from_file = _imported_run_data(activity, zone, notes="", source=source, source_id=source_id)
     for name in ("avg_heart_rate", "max_heart_rate", "avg_cadence", "climb_m"):
         data[name] = from_file[name] if from_file[name] is not None else data[name]
-    if activity.surface == "treadmill":
+    # The file says where when it knows (treadmill, trail); a plain "Run" row says nothing.
+    if activity.surface != "road":
         data["surface"] = activity.surface
     return data
 

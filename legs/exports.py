@@ -164,13 +164,14 @@ def imports_json(user: User) -> list[dict[str, Any]]:
     became of each activity, and the run it made or found (its ``id`` is the one in ``runs``)."""
     uploads = (
         Import.objects.for_user(user)
+        .with_stall()
         .prefetch_related(Prefetch("items", queryset=ImportItem.objects.order_by("position")))
         .order_by("created", "pk")
     )
     return [
         {
             "created": upload.created.isoformat(),
-            "status": upload.status,
+            "status": upload.shown_status,
             "files": upload.file_names,
             "summary": upload.summary,
             "report": [

@@ -96,6 +96,8 @@ def run(import_id: int) -> None:
     reader = Reader(upload)
     try:
         status, summary = reader.run()
+    except services.ImportStopped:
+        return  # marked stopped while this worker was thought gone: it stays as it is
     except services.DiaryFull as refusal:
         status, summary = ImportStatus.FAILED, str(refusal)
     except Exception:
@@ -103,8 +105,9 @@ def run(import_id: int) -> None:
         # the log, and what was saved before stays (each activity was its own transaction).
         logger.exception("Import %s failed", import_id)
         status, summary = ImportStatus.FAILED, BROKEN
-    Import.objects.filter(pk=upload.pk).update(
-        status=status, summary=summary, finished=timezone.now(), updated=timezone.now()
+    now = timezone.now()
+    Import.objects.filter(pk=upload.pk).unfinished().update(
+        status=status, summary=summary, finished=now, updated=now, heartbeat=now
     )
     delete_uploads(upload)
 
@@ -118,16 +121,25 @@ class Reader:
         self.zone = member_zone(upload.user)
         self.folder = folder(upload)
 
+    def beat(self, **progress: Any) -> None:
+        """A sign of life (see ``Import.heartbeat``), with any progress; ImportStopped when the
+        import was marked stopped meanwhile."""
+        now = timezone.now()
+        if not (
+            Import.objects.filter(pk=self.upload.pk)
+            .unfinished()
+            .update(updated=now, heartbeat=now, **progress)
+        ):
+            raise services.ImportStopped("This import was stopped.")
+
     def run(self) -> tuple[str, str]:
-        Import.objects.filter(pk=self.upload.pk).update(
-            status=ImportStatus.RUNNING, updated=timezone.now()
-        )
+        self.beat(status=ImportStatus.RUNNING)
         files = self.upload.files
         if len(files) == 1 and files[0]["stored"].endswith(CSV_SUFFIX):
             return self._csv(files[0])
         work = list(self._work())
         reported = set(self.upload.items.values_list("position", flat=True))
-        Import.objects.filter(pk=self.upload.pk).update(total=len(work), done=len(reported))
+        self.beat(total=len(work), done=len(reported))
         for item in work:
             if item.position not in reported:
                 item.read(self, item)
@@ -194,7 +206,7 @@ class Reader:
 
     def _csv(self, entry: dict[str, str]) -> tuple[str, str]:
         """A large CSV: all or nothing, as the page imports a small one."""
-        Import.objects.filter(pk=self.upload.pk).update(total=1, done=0)
+        self.beat(total=1, done=0)
         data = (self.folder / entry["stored"]).read_bytes()
         try:
             parsed = diary_io.parse_csv(data, user=self.user)
@@ -209,8 +221,9 @@ class Reader:
                 f"Nothing was imported: {formats.plural(len(parsed.errors), 'row')} need "
                 "fixing. Fix them in the file and import it again."
             )
+        self.beat()
         result = services.diary_import(user=self.user, runs=parsed.runs, checkins=parsed.checkins)
-        Import.objects.filter(pk=self.upload.pk).update(done=1)
+        self.beat(done=1)
         return ImportStatus.DONE, csv_summary(result, parsed)
 
 

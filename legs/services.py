@@ -44,6 +44,7 @@ from legs.models import (
     HeldEmails,
     Import,
     ImportItem,
+    ImportStatus,
     ItemOutcome,
     ModerationAction,
     Question,
@@ -63,6 +64,7 @@ from legs.models.comments import (
     email_hash,
 )
 from legs.models.diary import MAX_RUNS_PER_MEMBER
+from legs.models.imports import STOPPED_SUMMARY
 
 
 class Refused(Exception):
@@ -415,18 +417,38 @@ class ImportAlreadyRunning(Refused):
     """The member has an import queued or running: one at a time."""
 
 
+class ImportStopped(Refused):
+    """The import was marked stopped (its worker had gone quiet): a worker still at it writes
+    nothing more."""
+
+
+def _import_stop_stalled(user: User) -> None:
+    """Mark the member's imports whose worker stopped (``ImportQuerySet.stalled``) as stopped,
+    and delete their uploads once that is committed: what they imported stays."""
+    stalled = list(Import.objects.for_user(user).stalled())
+    Import.objects.filter(pk__in=[upload.pk for upload in stalled]).unfinished().update(
+        status=ImportStatus.STOPPED,
+        summary=STOPPED_SUMMARY,
+        finished=timezone.now(),
+        updated=timezone.now(),
+    )
+    for upload in stalled:
+        transaction.on_commit(lambda upload=upload: imports.delete_uploads(upload))
+
+
 @transaction.atomic
 def import_start(*, user: User, uploads: Sequence[UploadedFile], include_walks: bool) -> Import:
     """Store the uploaded files privately and queue the task that imports them.
 
     The database backend queues the task in this same transaction, so the import and its task
     are committed together or not at all. ImportAlreadyRunning when the member has one
-    unfinished.
+    unfinished (an import whose worker stopped is marked stopped first and holds nothing back).
     """
     message = (
         "Your last import is still running. Wait for it to finish (its page shows how far it "
         "is), then import these files."
     )
+    _import_stop_stalled(user)
     if Import.objects.for_user(user).unfinished().exists():
         raise ImportAlreadyRunning(message)
     try:
@@ -474,8 +496,14 @@ def import_item_record(
     message: str = "",
     run: Run | None = None,
 ) -> ImportItem:
-    """One line of an import's report, and the import's count of activities done."""
-    item = ImportItem.objects.create(
+    """One line of an import's report, the import's count of activities done and its
+    heartbeat. ImportStopped (and nothing written) when the import is no longer unfinished:
+    marked stopped while this worker was thought gone."""
+    now = timezone.now()
+    beating = Import.objects.filter(pk=upload.pk).unfinished()
+    if not beating.update(done=F("done") + 1, updated=now, heartbeat=now):
+        raise ImportStopped("This import was stopped; nothing more is written to it.")
+    return ImportItem.objects.create(
         upload=upload,
         position=position,
         name=name[:255],
@@ -483,8 +511,6 @@ def import_item_record(
         message=message[:300],
         run=run,
     )
-    Import.objects.filter(pk=upload.pk).update(done=F("done") + 1, updated=timezone.now())
-    return item
 
 
 # --- comments

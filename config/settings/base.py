@@ -239,6 +239,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
 # A CSV up to this size is imported within its request (a few thousand rows, about a second or
 # two); a bigger one becomes a task like activity files, so no request runs long.
 IMPORT_INLINE_CSV_BYTES = env_int("IMPORT_INLINE_CSV_BYTES", 256 * 1024, minimum=0)
+# An import whose worker has shown no sign of life for this long (it beats once an activity,
+# a second or so apart) stopped: it no longer holds back the member's next import.
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 15, minimum=1)
 FILE_UPLOAD_HANDLERS = [
     "config.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -18,11 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Avg, Count, Min, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 from django.utils import timezone
 
 from accounts.models import User
+from legs import trials
 from legs.formats import distance, km_to
 from legs.insights import WINDOW_DAYS, CheckInLike, RunLike
 
@@ -182,10 +183,6 @@ class DiaryQuerySet(models.QuerySet):
         """Entries from start to end, both included."""
         return self.filter(date__gte=start, date__lte=end)
 
-    def first_date(self) -> datetime.date | None:
-        """The date of the earliest entry, None for none."""
-        return self.aggregate(first=Min("date"))["first"]
-
     def totals(
         self,
         period: str,
@@ -212,6 +209,11 @@ class RunQuerySet(DiaryQuerySet):
         """Only the columns the rules and charts read (notes can be long): those the rules
         declare in ``insights.RunLike``."""
         return self.only(*inspect.get_annotations(RunLike)).order_by("date", "id")
+
+    def for_dashboard(self) -> RunQuerySet:
+        """The columns the insight rules, the charts and the running trials' counts read, so
+        the dashboard reads its runs once for all three (oldest first)."""
+        return self.only(*_columns(RunLike, trials.RunLike)).order_by("date", "id")
 
     def for_calendar(self) -> RunQuerySet:
         """The columns a calendar day shows, oldest first within a day."""
@@ -248,6 +250,10 @@ class CheckInQuerySet(DiaryQuerySet):
         """The columns the rules declare in ``insights.CheckInLike``."""
         return self.only(*inspect.get_annotations(CheckInLike)).order_by("date")
 
+    def for_dashboard(self) -> CheckInQuerySet:
+        """As ``RunQuerySet.for_dashboard``: what the rules, the charts and the trials read."""
+        return self.only(*_columns(CheckInLike, trials.CheckInLike)).order_by("date")
+
     def for_calendar(self) -> CheckInQuerySet:
         """The columns a calendar day shows of its check-in."""
         return self.only("date", "sleep_hours", "leg_heaviness", "rest_day")
@@ -255,6 +261,11 @@ class CheckInQuerySet(DiaryQuerySet):
     def _sums(self) -> dict[str, Any]:
         """A period's number of check-ins and mean heaviness on waking."""
         return {"checkins": Count("id"), "heaviness": Avg("leg_heaviness")}
+
+
+def _columns(*protocols: type) -> list[str]:
+    """The fields the duck-typed readers declare (``RunLike`` and the like), each once."""
+    return list(dict.fromkeys(name for kind in protocols for name in inspect.get_annotations(kind)))
 
 
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:

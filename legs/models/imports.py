@@ -4,14 +4,22 @@ The upload request stores the files privately and queues a task (``legs.tasks``)
 them one at a time, writes an ``ImportItem`` per activity (or per CSV row it could not read)
 beside the run it made, and moves the import from queued to running to done or failed. A member
 has one import queued or running at a time, which the database enforces.
+
+A worker that dies (killed, the machine restarted) leaves its import running with no one at it.
+The task beats a heartbeat as it goes (each activity it reports); an import that has gone
+``settings.IMPORT_STALE_MINUTES`` without one has stalled: its page says it stopped, and it no
+longer holds the member's next import back (``services.import_start`` marks it stopped).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -21,9 +29,28 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    # Its worker stopped before the end (see ``ImportQuerySet.stalled``).
+    STOPPED = "stopped", "Stopped"
 
 
 UNFINISHED = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+STOPPED_SUMMARY = (
+    "The import stopped before it finished; files it had not reached were not imported. "
+    "Upload them again: what is already in your diary is recognised and not added twice."
+)
+
+
+def _stall() -> Q:
+    """Unfinished and no worker at it: running without a heartbeat for IMPORT_STALE_MINUTES,
+    or queued that long while no import anywhere has had one (so no worker is running: a busy
+    worker's queue just waits its turn, as the runner who sees "queued" expects)."""
+    cutoff = timezone.now() - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    a_worker_is_busy = Exists(
+        Import.objects.filter(status=ImportStatus.RUNNING, heartbeat__gte=cutoff)
+    )
+    return Q(status=ImportStatus.RUNNING, heartbeat__lt=cutoff) | Q(
+        Q(status=ImportStatus.QUEUED, heartbeat__lt=cutoff) & ~a_worker_is_busy
+    )
 
 
 class ImportQuerySet(models.QuerySet):
@@ -33,11 +60,21 @@ class ImportQuerySet(models.QuerySet):
     def unfinished(self) -> ImportQuerySet:
         return self.filter(status__in=UNFINISHED)
 
+    def stalled(self) -> ImportQuerySet:
+        """Imports left unfinished by a worker that stopped (see ``_stall``)."""
+        return self.filter(_stall())
+
+    def with_stall(self) -> ImportQuerySet:
+        """Each import with ``stalled`` (see ``_stall``), for ``Import.shown_status``."""
+        return self.annotate(stalled=ExpressionWrapper(_stall(), output_field=BooleanField()))
+
     def for_listing(self) -> ImportQuerySet:
         """Newest first, each with its count of runs imported (one query for the list)."""
-        return self.annotate(
-            imported=Count("items", filter=Q(items__outcome=ItemOutcome.IMPORTED))
-        ).order_by("-created", "-pk")
+        return (
+            self.with_stall()
+            .annotate(imported=Count("items", filter=Q(items__outcome=ItemOutcome.IMPORTED)))
+            .order_by("-created", "-pk")
+        )
 
 
 class Import(models.Model):
@@ -60,13 +97,18 @@ class Import(models.Model):
     summary = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # The worker's last sign of life: queued, started, each activity reported. See _stall.
+    heartbeat = models.DateTimeField(default=timezone.now)
     finished = models.DateTimeField(null=True, blank=True)
 
     objects = ImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]
-        indexes = [models.Index(fields=["user", "-created"], name="import_user_created")]
+        indexes = [
+            models.Index(fields=["user", "-created"], name="import_user_created"),
+            models.Index(fields=["status", "heartbeat"], name="import_status_heartbeat"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
@@ -84,6 +126,21 @@ class Import(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status not in UNFINISHED
+
+    @property
+    def shown_status(self) -> str:
+        """The status to show: an import read ``with_stall`` whose worker stopped reads as
+        stopped before anything marks it so (the next import does)."""
+        return ImportStatus.STOPPED if getattr(self, "stalled", False) else self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return ImportStatus(self.shown_status).label
+
+    @property
+    def is_over(self) -> bool:
+        """Nothing more will happen to it: finished, or stopped (its page stops polling)."""
+        return self.shown_status not in UNFINISHED
 
     @property
     def file_names(self) -> list[str]:

@@ -157,16 +157,22 @@ class TrialReport:
 
 
 def trial_reports(
-    user: User, today: datetime.date, page: list[Trial], *, results: bool = True
+    user: User,
+    today: datetime.date,
+    page: list[Trial],
+    *,
+    results: bool = True,
+    diary: tuple[list[Run], list[CheckIn]] | None = None,
 ) -> list[TrialReport]:
     """Reports on the member's trials in ``page``, in three queries whatever their number or
     the diary's length: the days their results read, and the member's trials near them.
 
     ``results=False`` (the dashboard) gives how often each was done, without the comparison
-    and its permutation test.
+    and its permutation test; ``diary`` is then the runs and check-ins the caller has already
+    read (those of the ``trials.reads_from`` days at least), and no query is made.
     """
     spans = {trial.pk: trial.so_far(today) for trial in page}
-    runs, checkins = diary_for_trials(user, list(spans.values()))
+    runs, checkins = diary or diary_for_trials(user, list(spans.values()))
     if not results:
         return [
             TrialReport(

@@ -48,9 +48,10 @@ def pending_effort_context(user: User, forms: dict[int, EffortForm] | None = Non
 @login_required
 @require_safe
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An import's progress (HTMX polls the ``progress`` fragment until it is finished, without
-    JS a Refresh link) and, once finished, its report, page by page."""
-    upload = get_object_or_404(Import.objects.for_user(request.user), pk=pk)
+    """An import's progress (HTMX polls the ``progress`` fragment until it is over, without JS a
+    Refresh link) and, once over, its report, page by page. An import whose worker stopped
+    says so, with what got in (``Import.shown_status``)."""
+    upload = get_object_or_404(Import.objects.for_user(request.user).with_stall(), pk=pk)
     items = Paginator(upload.items.for_report(), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(
         upload.items.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")

@@ -27,7 +27,7 @@ from accounts.models import User
 from config.htmx import wants_fragment
 from legs import exports, formats, services, trials
 from legs.forms.trials import TrialStartForm
-from legs.models import Tip, Trial, TrialLength
+from legs.models import CheckIn, Run, Tip, Trial, TrialLength
 from legs.models.diary import member_today
 from legs.models.trials import TrialReport, trial_reports
 
@@ -63,14 +63,21 @@ class TipRef:
     title: str
 
 
-def dashboard_box(user: User, today: date, tip_titles: dict[str, str]) -> dict[str, Any]:
+def dashboard_box(
+    user: User,
+    today: date,
+    tip_titles: dict[str, str],
+    diary: tuple[list[Run], list[CheckIn]],
+) -> dict[str, Any]:
     """The dashboard's trials box: each running trial (day n of N, done on x of y) and the tips
     the insights point to that the member is not trying yet (``tip_titles``: slug -> title).
-    One query, two more while a trial runs."""
+    One query: how often each was done is counted in ``diary``, the runs and check-ins of the
+    insight window the dashboard has read (a running trial began at most 28 days ago, and its
+    rest rule looks 13 days further back: well inside the window's 84 days)."""
     running = list(Trial.objects.for_user(user).running(today).order_by("start", "pk"))
     trying = {trial.tip.slug for trial in running}
     return {
-        "running": trial_reports(user, today, running, results=False),
+        "running": trial_reports(user, today, running, results=False, diary=diary),
         "suggested": [
             TipRef(slug, title) for slug, title in tip_titles.items() if slug not in trying
         ],

@@ -55,46 +55,29 @@ CSV_HEADER = (
 
 def fit_template() -> bytes:
     """One one-hour FIT run from fit-tool (slow to write, so written once and then re-dated)."""
-    from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
-    from fit_tool.profile.messages.record_message import RecordMessage
-    from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSport
+    from fit_tool.profile.profile_type import Sport, SubSport
 
-    start_ms = round(FIRST_START.timestamp() * 1000)
-    builder = FitFileBuilder(auto_define=True, min_string_size=50)
-    file_id = FileIdMessage()
-    file_id.type = FileType.ACTIVITY
-    file_id.manufacturer = Manufacturer.DEVELOPMENT.value
-    file_id.product = 0
-    file_id.serial_number = 1
-    file_id.time_created = start_ms
-    builder.add(file_id)
-    records = []
-    for n in range(SECONDS):
-        record = RecordMessage()
-        record.timestamp = start_ms + n * 1000
-        record.position_lat = 51.5 + n * 0.000025
-        record.position_long = -0.1
-        record.distance = n * 2.8
-        record.altitude = 10 + n % 50
-        record.heart_rate = 140 + n % 20
-        record.cadence = 85
-        records.append(record)
-    builder.add_all(records)
-    session = SessionMessage()
-    session.timestamp = start_ms + SECONDS * 1000
-    session.start_time = start_ms
-    session.total_elapsed_time = SECONDS
-    session.total_timer_time = SECONDS
-    session.total_distance = SECONDS * 2.8
-    session.sport = Sport.RUNNING
-    session.sub_sport = SubSport.GENERIC
-    session.avg_heart_rate = 150
-    session.max_heart_rate = 159
-    session.total_ascent = 120
-    builder.add(session)
-    return builder.build().to_bytes()
+    from tests.legs.imports_support import fit_file
+
+    def record(n: int) -> dict:
+        return {
+            "position_lat": 51.5 + n * 0.000025,
+            "position_long": -0.1,
+            "distance": n * 2.8,
+            "altitude": 10 + n % 50,
+            "heart_rate": 140 + n % 20,
+            "cadence": 85,
+        }
+
+    session = {
+        "total_distance": SECONDS * 2.8,
+        "sport": Sport.RUNNING,
+        "sub_sport": SubSport.GENERIC,
+        "avg_heart_rate": 150,
+        "max_heart_rate": 159,
+        "total_ascent": 120,
+    }
+    return fit_file(start=FIRST_START, seconds=SECONDS, record=record, session=session)
 
 
 def redated(template: bytes, start: datetime.datetime) -> bytes:

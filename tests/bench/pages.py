@@ -4,7 +4,9 @@ Kept apart from the runner so a new page is one line here. The data set has two 
 page is requested at both, so a query count that grows with the data shows as a difference:
 
 - small: the content fixtures, a coach, two diary members with one week each (one finished
-  After-your-run checklist apiece) and a few comments on the benchmark tip;
+  After-your-run checklist apiece, and everything else a dashboard can show at once: two tips
+  being tried, imported runs waiting for their effort, an import running) and a few comments on
+  the benchmark tip;
 - large: the same grown to 2,000 members, 300 approved comments on the benchmark tip (replies
   and a coach's reply among them), and five years of daily runs and check-ins (with a weekly
   checklist) for the "long diary" member. The "week" member keeps their single week.
@@ -169,6 +171,29 @@ def _checklist_runs(member, days: range) -> None:
     )
 
 
+def _busy_dashboard(member) -> None:
+    """Two tips being tried, three imported runs of today waiting for their effort and
+    heaviness, and an import running: all a dashboard shows at once."""
+    from legs.models import Import, ImportStatus, Run, Tip, Trial
+    from legs.models.diary import member_today
+
+    today = member_today(member)
+    for slug in (BENCH_TIP, "get-enough-sleep"):
+        Trial(user=member, tip=Tip.objects.get(slug=slug), start=today, length_days=14).save()
+    Run.objects.bulk_create(
+        Run(
+            user=member,
+            date=today,
+            distance_km=Decimal(8),
+            duration=timedelta(minutes=45),
+            source="fit",
+            source_id=f"bench-{n}",
+        )
+        for n in range(3)
+    )
+    Import.objects.create(user=member, status=ImportStatus.RUNNING)
+
+
 def _comments(tip, count: int, *, start: int, coach) -> None:
     """`count` approved comments on `tip`: top-level ones, every fourth a reply to the one
     before it, and the first top-level one answered by the coach."""
@@ -224,6 +249,7 @@ def build_small() -> None:
         member = User.objects.create_user(username, f"{username}@example.com")
         _fill_diary(member, range(SMALL_DAYS))
         _checklist_runs(member, range(SMALL_DAYS))
+        _busy_dashboard(member)
     _comments(Tip.objects.get(slug=BENCH_TIP), 4, start=0, coach=coach)
 
 

@@ -1,5 +1,6 @@
 """`make bench`: query budgets, server times, throughput against a fortunes floor, worker memory
 and first-visit weight. Prints a table per part and exits non-zero when a budget is missed.
+`run.py queries` (`make bench-queries`) stops after the query table: a few seconds, no wrk.
 
 Everything runs against a throwaway SQLite database (and collected static files) in a temporary
 folder that is removed at the end, on 127.0.0.1 only; every load loop is bounded in count and
@@ -356,7 +357,8 @@ def first_visit_kb(port: int) -> tuple[float, list[tuple[str, int]], list[str]]:
 
 
 def main() -> int:
-    if not shutil.which("wrk"):
+    only_queries = sys.argv[1:] == ["queries"]
+    if not only_queries and not shutil.which("wrk"):
         print("wrk is missing: apt-get update && apt-get install -y wrk", file=sys.stderr)
         return 2
     # `kill` (or make being stopped) unwinds through the finally blocks: servers stop, the
@@ -364,12 +366,12 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="legs-bench-"))
     try:
-        return run(workdir)
+        return run(workdir, only_queries=only_queries)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run(workdir: Path) -> int:
+def run(workdir: Path, *, only_queries: bool = False) -> int:
     with phase("set-up and data"):
         setup_django(workdir)
         from tests.bench import pages as bench
@@ -398,6 +400,8 @@ def run(workdir: Path) -> int:
             f"and {bench.LARGE_DAYS} days (large).",
         ),
     )
+    if only_queries:
+        return report()
 
     with phase("server time"):
         medians = time_pages(pages)
@@ -440,7 +444,10 @@ def run(workdir: Path) -> int:
         with phase("memory"):
             memory(pages, cookies, site, site_port)
         weight(site_port)
+    return report()
 
+
+def report() -> int:
     print(
         "\nTime taken: " + ", ".join(f"{name} {seconds:.0f}s" for name, seconds in timings.items())
     )

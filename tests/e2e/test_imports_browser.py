@@ -3,7 +3,10 @@ the imported runs on the dashboard in place; the axe check on each of these page
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from legs.models import Import, ImportItem, ImportStatus, ItemOutcome, Run
@@ -58,6 +61,30 @@ def test_the_progress_page_finishes_by_itself_and_stops_asking(page):
     expect(page.locator("#import-progress")).not_to_have_attribute("hx-trigger", "every 1500ms")
     assert page.evaluate("window.stillTheSamePage") is True
     assert_accessible(page)
+
+
+def test_a_running_import_whose_worker_goes_quiet_turns_to_stopped_and_stops_asking(page, settings):
+    settings.IMPORT_STALE_MINUTES = 15
+    member = UserFactory()
+    upload = Import.objects.create(user=member, status=ImportStatus.RUNNING, total=3, done=1)
+    run = RunFactory(user=member, source="fit", rpe=None, leg_heaviness=None)
+    ImportItem.objects.create(
+        upload=upload, position=1, name="a.fit", outcome=ItemOutcome.IMPORTED, run=run
+    )
+    log_in(page, member)
+    page.goto(upload.get_absolute_url())
+    expect(page.locator("#import-bar")).to_have_attribute("value", "1")
+    # The worker dies: no heartbeat for longer than the stale time.
+    Import.objects.filter(pk=upload.pk).update(heartbeat=timezone.now() - timedelta(minutes=16))
+    status = page.locator(".import-status")
+    expect(status).to_contain_text("The import stopped before it finished, after 1 of 3")
+    expect(status).to_contain_text("files it had not reached were not imported")
+    expect(page.locator("#import-bar")).to_have_count(0)
+    expect(page.locator(".import-report")).to_contain_text("a.fit: imported as your run of")
+    assert_accessible(page)
+    page.get_by_role("link", name="Upload them again").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import runs and check-ins")
+    expect(page.locator(".past-imports")).to_contain_text("stopped, 1 run imported")
 
 
 def test_imported_runs_are_rated_in_place_on_the_dashboard(page):

@@ -6,7 +6,9 @@ import datetime
 import gzip
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -80,3 +82,46 @@ def line_run(
 
 def gz(data: bytes) -> bytes:
     return gzip.compress(data)
+
+
+def fit_file(
+    *,
+    start: datetime.datetime,
+    seconds: int,
+    record: Callable[[int], dict[str, Any]],
+    session: dict[str, Any],
+) -> bytes:
+    """A FIT activity written with fit-tool: a record a second with ``record(n)``'s fields, and
+    a session over them with ``session``'s (its times and distance filled in here)."""
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.file_id_message import FileIdMessage
+    from fit_tool.profile.messages.record_message import RecordMessage
+    from fit_tool.profile.messages.session_message import SessionMessage
+    from fit_tool.profile.profile_type import FileType, Manufacturer
+
+    start_ms = round(start.timestamp() * 1000)
+    builder = FitFileBuilder(auto_define=True, min_string_size=50)
+    file_id = FileIdMessage()
+    file_id.type = FileType.ACTIVITY
+    file_id.manufacturer = Manufacturer.DEVELOPMENT.value
+    file_id.product = 0
+    file_id.serial_number = 1
+    file_id.time_created = start_ms
+    builder.add(file_id)
+    records = []
+    for n in range(seconds):
+        message = RecordMessage()
+        message.timestamp = start_ms + n * 1000
+        for name, value in record(n).items():
+            setattr(message, name, value)
+        records.append(message)
+    builder.add_all(records)
+    summary = SessionMessage()
+    summary.timestamp = start_ms + seconds * 1000
+    summary.start_time = start_ms
+    summary.total_elapsed_time = seconds
+    summary.total_timer_time = seconds
+    for name, value in session.items():
+        setattr(summary, name, value)
+    builder.add(summary)
+    return builder.build().to_bytes()

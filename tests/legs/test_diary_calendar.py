@@ -216,6 +216,7 @@ def test_an_empty_month_says_so_and_offers_the_import(member_client):
     page = page_of(member_client, month_param(date(2024, 7, 1)))
     assert "Nothing logged in July 2024." in page
     assert f'href="{reverse("diary_import")}"' in page
+    assert "GPX, TCX or FIT files from your watch, your whole Strava export, or a CSV" in page
 
 
 # The totals page.
@@ -257,6 +258,7 @@ def test_totals_of_an_empty_diary_offer_the_import(member_client):
     page = page_of(member_client, reverse("diary_totals"))
     assert "nothing to add up" in page
     assert f'href="{reverse("diary_import")}"' in page
+    assert "GPX, TCX or FIT files from your watch, your Strava export, or a CSV" in page
     assert "<svg" not in page
 
 

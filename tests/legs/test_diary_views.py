@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from legs.models import CheckIn, Run
+from legs.models import CheckIn, Import, ImportStatus, Run
 from legs.models.diary import member_today
-from tests.factories import CheckInFactory, RunFactory, UserFactory
+from tests.factories import CheckInFactory, RunFactory, TipFactory, TrialFactory, UserFactory
 from tests.support import HTMX, SCRIPT
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +136,14 @@ def test_empty_diary_shows_first_steps_instead_of_empty_charts(member_client):
     assert 'id="quick-add"' in page
     for name in ("checkin_create", "diary_import", "diary_export"):
         assert f'href="{reverse(name)}"' in page
+    assert "GPX, TCX or FIT files, your whole Strava export, or a CSV" in page
+
+
+def test_the_dashboard_offers_to_import_watch_files_not_only_csv(member_client, member):
+    RunFactory(user=member)
+    page = member_client.get(reverse("diary")).content.decode()
+    assert ">Import runs (GPX, TCX, FIT, Strava export or CSV)</a>" in page
+    assert "Import CSV" not in page
 
 
 def test_charts_render_with_axes_text_alternatives_and_tables(member_client, member):
@@ -375,15 +383,14 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("url", "limit"),
     [
-        # session and member, the insight window's runs and check-ins, the tips the insights
-        # link to, the five newest runs, check-ins and checklist runs (with their counts and
-        # linked diary runs in the same query), the tips the member is trying, the imported
-        # runs waiting for effort and heaviness (with how many wait, in the same query), and for
-        # the charts the run and check-in totals per week, the runs' loads and the mornings
-        (reverse("diary"), 14),
-        (f"{reverse('diary')}?span=1y", 14),
-        # the same with the whole diary's first run and first check-in
-        (f"{reverse('diary')}?span=all", 16),
+        # session and member, the runs and check-ins (once each, for the insights, the charts'
+        # loads and mornings and the running trials), the tips the insights link to, the five
+        # newest runs, check-ins and checklist runs (with their counts and linked diary runs in
+        # the same query), the member's running trials, the imported runs waiting for effort
+        # and heaviness (with how many wait, in the same query), the run and check-in totals
+        (reverse("diary"), 12),
+        (f"{reverse('diary')}?span=1y", 12),
+        (f"{reverse('diary')}?span=all", 12),
         (reverse("run_list"), 4),
         (reverse("checkin_list"), 4),
         # session, member, the shown weeks' runs and check-ins, their weekly run totals
@@ -404,6 +411,37 @@ def test_query_count_is_the_same_for_a_week_and_five_years_of_daily_entries(
         with django_assert_max_num_queries(limit):
             counts.append(count_queries(client, url))
     assert counts[0] == counts[1]
+
+
+DASHBOARD_QUERY_BUDGET = 12  # tests/bench/run.py's QUERY_BUDGET
+
+
+@pytest.mark.parametrize("span", ["", "?span=6m", "?span=1y", "?span=all"])
+def test_dashboard_stays_within_the_query_budget_with_trials_imports_and_runs_to_rate(
+    client, django_assert_max_num_queries, span
+):
+    """Everything the dashboard can show at once (two trials running, imported runs waiting for
+    their effort, an import running), for a week of diary and for five years: the same count."""
+    counts = []
+    for days in (7, 5 * 365 + 1):
+        member = UserFactory()
+        fill_diary(member, days)
+        today = member_today(member)
+        for tip in TipFactory.create_batch(2):
+            TrialFactory(user=member, tip=tip)
+        RunFactory.create_batch(3, user=member, date=today, source="fit", rpe=None)
+        Import.objects.create(user=member, status=ImportStatus.RUNNING)
+        client.force_login(member)
+        with django_assert_max_num_queries(DASHBOARD_QUERY_BUDGET):
+            counts.append(count_queries(client, reverse("diary") + span))
+    assert counts[0] == counts[1]
+
+
+def test_an_empty_dashboard_stays_within_the_query_budget(
+    member_client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(DASHBOARD_QUERY_BUDGET):
+        count_queries(member_client, reverse("diary"))
 
 
 def test_dashboard_reads_only_the_insight_window(client):

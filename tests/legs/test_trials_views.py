@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,8 +16,11 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from accounts.models import User
+from legs import trials as trial_rules
+from legs.insights import WINDOW_DAYS
 from legs.models import CheckIn, Trial
 from legs.models.diary import member_today
+from legs.models.trials import trial_reports
 from tests.factories import (
     PASSWORD,
     CheckInFactory,
@@ -478,9 +481,9 @@ def fill(member, *, days: int, trials: int) -> Trial:
 
 # N+1 guard: session, user, then the page's own: the list counts and reads a page of trials,
 # the diary days their results read, and the trials near them; the detail reads the trial,
-# the diary days and the trials near it; the dashboard (14 without trials, see
-# test_diary_views.py) adds its running trials' days.
-@pytest.mark.parametrize(("name", "limit"), [("trial_list", 7), ("trial_detail", 6), ("diary", 16)])
+# the diary days and the trials near it; the dashboard counts how often its running trials
+# were done in the diary it has read anyway (see test_diary_views.py).
+@pytest.mark.parametrize(("name", "limit"), [("trial_list", 7), ("trial_detail", 6), ("diary", 12)])
 def test_query_count_is_the_same_for_one_trial_and_years_of_trials(
     client, django_assert_max_num_queries, name, limit
 ):
@@ -493,3 +496,42 @@ def test_query_count_is_the_same_for_one_trial_and_years_of_trials(
         with django_assert_max_num_queries(limit):
             counts.append(count_queries(client, url))
     assert counts[0] == counts[1]
+
+
+def test_a_running_trial_reads_no_day_before_the_dashboards_window():
+    """The dashboard counts how often a running trial was done in the runs and check-ins of its
+    insight window: the longest trial on its last day, with the rest rule's look-back, fits."""
+    longest = trial_rules.so_far(
+        start=date(2026, 1, 1), last_day=date(2026, 1, 28), stopped_on=None, today=date(2026, 1, 28)
+    )
+    assert longest.days == max(trial_rules.LENGTHS)
+    assert (longest.last - trial_rules.reads_from(longest)).days < WINDOW_DAYS
+
+
+@pytest.mark.parametrize("habit", [habit.value for habit in trial_rules.Habit])
+def test_the_dashboard_counts_a_trial_as_its_own_page_does(member_client, member, habit):
+    today = member_today(member)
+    for n in range(70):
+        day = today - timedelta(days=n)
+        if n % 3:
+            RunFactory(
+                user=member,
+                date=day,
+                distance_km=Decimal(4 + n % 5),
+                warm_up_minutes=10 * (n % 2),
+                cool_down_minutes=5 * (n % 4 == 1),
+                water_ml=500 if n % 5 else None,
+            )
+        CheckInFactory(
+            user=member,
+            date=day,
+            sleep_hours=Decimal(6 + n % 3),
+            rest_day=not n % 3,
+            tip_done=bool(n % 2),
+        )
+    tip = TipFactory(trial_habit=habit)
+    trial = TrialFactory(user=member, tip=tip, start=today - timedelta(days=27), length_days=28)
+    (report,) = trial_reports(member, today, [trial], results=False)
+    assert report.adherence.out_of
+    text = report.adherence.text[0].upper() + report.adherence.text[1:]
+    assert text in member_client.get(reverse("diary")).content.decode()
