@@ -15,7 +15,7 @@ def last_sign_of_life(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legs', '0019_comment_report_once_per_address_and_account'),
+        ('legs', '0024_comment_edited'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
