@@ -1,10 +1,38 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+from config.throttle import client_ip, login_throttle
+
+from .backends import find_member, fold
 from .models import User
-from .throttle import client_ip, login_throttle
+
+NO_AT_IN_USERNAME = (
+    "A username cannot contain “@”: that is how log-in tells an email address apart. "
+    "Letters, digits and . + - _ are fine."
+)
+
+
+def clean_new_username(username: str, *, instance: User | None = None) -> str:
+    """A username no other account has (in any case) and without "@", so it can never be read
+    as someone's email address at log-in."""
+    if "@" in username:
+        raise forms.ValidationError(NO_AT_IN_USERNAME, code="at_in_username")
+    others = User.objects.exclude(pk=instance.pk) if instance else User.objects.all()
+    if others.filter(username__iexact=username).exists():
+        raise forms.ValidationError("That username is taken. Please choose another.")
+    return username
+
+
+def refuse_email_named_as_a_username(email: str) -> None:
+    """An address that is some account's username (made before usernames lost "@") would log in
+    to one account by username and to another by email: refused."""
+    if User.objects.filter(username__iexact=email).exists():
+        raise forms.ValidationError(
+            "This address cannot be used for an account. Please use another.", code="username"
+        )
 
 
 class SignUpForm(UserCreationForm):
@@ -17,13 +45,11 @@ class SignUpForm(UserCreationForm):
         fields = ["username", "email"]
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken. Please choose another.")
-        return username
+        return clean_new_username(self.cleaned_data["username"])
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
+        refuse_email_named_as_a_username(email)
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 "An account already uses this email address. Try logging in."
@@ -50,17 +76,30 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username", "")
+        if not username or self.cleaned_data.get("password") is None:
+            return super().clean()
+        # The lock counts the account the text names, however it was typed (username or email,
+        # any case), so one account has one budget; text naming no account counts on its own.
+        member = find_member(username)
+        identity = f"user:{member.pk}" if member else f"name:{fold(username)}"
         ip = client_ip(self.request) if self.request else ""
+        identities = (identity, f"ip:{ip}")
         throttle = login_throttle()
-        if throttle.is_limited(f"user:{username}", f"ip:{ip}"):
+        if not throttle.allow(*identities):
             self.throttled = True
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            if username:
-                throttle.hit(f"user:{username}", f"ip:{ip}")
-            raise
+        cleaned = super().clean()
+        throttle.forgive(*identities)  # a log-in that succeeds is no failure
+        return cleaned
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The admin's log-in: the site's form, counters and lock, and staff only as Django's is."""
+
+    error_messages = {
+        **LoginForm.error_messages,
+        "invalid_login": AdminAuthenticationForm.error_messages["invalid_login"],
+    }
 
 
 class ProfileForm(forms.ModelForm):
@@ -71,6 +110,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
+        refuse_email_named_as_a_username(email)
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("An account already uses this email address.")
         return email

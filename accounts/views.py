@@ -10,9 +10,10 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.throttle import client_ip, password_reset_throttle, signup_throttle
+
 from . import services
 from .forms import AccountDeleteForm, LoginForm, ProfileForm, SignUpForm
-from .throttle import client_ip, password_reset_throttle, signup_throttle
 
 
 class ThrottledLoginView(LoginView):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 
+from config.throttle import CounterCache
 from legs.models import Tip
 
 # The header htmx sends with every request it makes.
@@ -47,3 +49,11 @@ def tip_page(client: Client, tip: Tip) -> str:
 def page_digest(response) -> str:
     """The ETag's part that names the cached copy; the rest is the visitor's own."""
     return response["ETag"].strip('"').split("-")[0]
+
+
+def clear_caches(*, counters: bool = True) -> None:
+    """Empty every cache alias; with `counters=False`, not the database cache's counters, which
+    need the database (and a test's transaction undoes them anyway)."""
+    for alias in settings.CACHES:
+        if counters or not isinstance(caches[alias], CounterCache):
+            caches[alias].clear()

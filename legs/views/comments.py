@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
@@ -20,10 +19,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
-from accounts.throttle import Throttle, client_ip
 from config.htmx import render_page, wants_fragment
+from config.throttle import client_ip, report_throttle
 from legs import services
-from legs.forms.comments import CHECKED_FIELDS, CommentForm, comment_throttle
+from legs.forms.comments import CHECKED_FIELDS, CommentForm
 from legs.models import Comment, Status, Tip
 from legs.models.comments import THREADS_PER_PAGE
 
@@ -163,7 +162,6 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
         user=request.user,
         ip_hash=_ip_hash(request),
     )
-    comment_throttle().hit(*form.throttle_identities)
     _remember(request, comment)
     # Spam is not announced as such: its author is told the same as anyone held.
     notice = PUBLISHED_NOTICE if comment.status == Status.APPROVED else HELD_NOTICE
@@ -220,10 +218,6 @@ def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     parent = get_object_or_404(Comment.objects.approved().top_level().for_tip(tip), pk=pk)
     form = CommentForm(tip=tip, user=request.user, reply_to=parent, request=request)
     return _reply_page(request, tip, form)
-
-
-def report_throttle() -> Throttle:
-    return Throttle("report", settings.COMMENT_REPORT_LIMIT, settings.COMMENT_REPORT_WINDOW)
 
 
 @require_POST

@@ -2,8 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts import throttle
 from accounts.models import User
+from config import throttle
 
 pytestmark = pytest.mark.django_db
 

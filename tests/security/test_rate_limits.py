@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts import throttle
 from accounts.models import User
+from config import throttle
 from legs.forms.comments import REFUSED_RATE
 from legs.models import Comment
 from tests.legs.comments_support import post_comment
