@@ -10,9 +10,15 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from config.throttle import client_ip, password_reset_throttle, signup_throttle
+from config.throttle import (
+    client_ip,
+    password_reset_mail_throttle,
+    password_reset_throttle,
+    signup_throttle,
+)
 
 from . import services
+from .backends import fold
 from .forms import AccountDeleteForm, LoginForm, ProfileForm, SignUpForm
 
 
@@ -66,15 +72,26 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 class ThrottledPasswordResetView(PasswordResetView):
-    """The same answer for known and unknown addresses, and a limit on floods of either."""
+    """The same answer for known and unknown addresses, and a limit on floods of either.
+
+    A flood from one address is refused with 429. Requests for one email address always get
+    the usual "check your inbox" page, past the limit without a mail: refusing them would let
+    anyone block a member's own reset by asking for it first.
+    """
 
     def post(self, request, *args, **kwargs):
-        if not password_reset_throttle().allow(*_identities(request, "email")):
+        if not password_reset_throttle().allow(f"ip:{client_ip(request)}"):
             form = self.get_form()
             form.is_valid()
             form.add_error(None, FLOOD_MESSAGE)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = fold(form.cleaned_data["email"])
+        if not password_reset_mail_throttle().allow(f"email:{email}"):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required
