@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 
-from config.throttle import client_ip, login_throttle
+from config.throttle import client_ip, login_throttle, password_check_throttle
 
 from .backends import find_member, fold
 from .models import User
@@ -102,11 +102,48 @@ class AdminLoginForm(LoginForm, AdminAuthenticationForm):
     }
 
 
+PASSWORD_CHECKS_PAUSED = (
+    "Too many wrong passwords. For your safety, password checks on this account are paused "
+    "for 15 minutes; nothing was changed."
+)
+
+
+def check_own_password(user: User, password: str, *, wrong: str) -> None:
+    """A logged-in member's password typed again, checked at most LOGIN_FAILURE_LIMIT times per
+    window for the account, so a stolen session cannot guess its way to the password."""
+    identity = f"user:{user.pk}"
+    throttle = password_check_throttle()
+    if not throttle.allow(identity):
+        raise forms.ValidationError(PASSWORD_CHECKS_PAUSED, code="throttled")
+    if not user.check_password(password):
+        raise forms.ValidationError(wrong, code="wrong_password")
+    throttle.forgive(identity)
+
+
+def password_field(label: str, *, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        required=required,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class ProfileForm(forms.ModelForm):
+    """The member's settings. A new email address needs the current password (else a stolen
+    session could take the account over through a password reset to its own address)."""
+
+    current_password = password_field("Your current password", required=False)
+
     class Meta:
         model = User
         fields = ["display_name", "email", "units", "time_zone", "stretch_hold"]
         help_texts = {"display_name": "Shown beside your comments instead of your username."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.old_email = self.instance.email
+        self.fields["current_password"].help_text = "Needed only to change your email address."
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -115,15 +152,43 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError("An account already uses this email address.")
         return email
 
+    @property
+    def email_changed(self) -> bool:
+        return self.cleaned_data.get("email", self.old_email).lower() != self.old_email.lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if "email" in cleaned and self.email_changed:
+            password = cleaned.get("current_password", "")
+            if not password:
+                self.add_error(
+                    "current_password", "Type your current password to change your email address."
+                )
+            else:
+                try:
+                    check_own_password(
+                        self.instance,
+                        password,
+                        wrong="That is not your password. Your email address was not changed.",
+                    )
+                except forms.ValidationError as error:
+                    self.add_error("current_password", error)
+        return cleaned
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, its old-password check limited per account."""
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        check_own_password(self.user, password, wrong=self.error_messages["password_incorrect"])
+        return password
+
 
 class AccountDeleteForm(forms.Form):
     """Deleting an account needs the password again, so an open laptop cannot do it."""
 
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = password_field("Your password")
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -131,8 +196,14 @@ class AccountDeleteForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(
-                "That is not your password. Nothing was deleted.", code="wrong_password"
-            )
+        check_own_password(
+            self.user, password, wrong="That is not your password. Nothing was deleted."
+        )
         return password
+
+
+def throttled(form: forms.Form) -> bool:
+    """Whether the form was refused for too many wrong passwords (answered 429)."""
+    return any(
+        error.code == "throttled" for errors in form.errors.as_data().values() for error in errors
+    )

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from legs.services import comment_anonymise_author
@@ -62,3 +66,19 @@ def account_delete(*, user: User) -> None:
     """
     comment_anonymise_author(user=user)
     user.delete()
+
+
+def email_change_notify(*, user: User, old_email: str) -> None:
+    """Tell the address an account used to have that it was replaced: a member who did not do it
+    learns at once, while they may still be logged in to change it back."""
+    context = {
+        "user": user,
+        "new_email": user.email,
+        "reset_url": settings.SITE_URL + reverse("password_reset"),
+    }
+    send_mail(
+        "Your Lighter Legs email address was changed",
+        render_to_string("accounts/email_changed_email.txt", context),
+        None,
+        [old_email],
+    )

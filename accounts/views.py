@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -19,7 +19,14 @@ from config.throttle import (
 
 from . import services
 from .backends import fold
-from .forms import AccountDeleteForm, LoginForm, ProfileForm, SignUpForm
+from .forms import (
+    AccountDeleteForm,
+    LoginForm,
+    ProfileForm,
+    SignUpForm,
+    ThrottledPasswordChangeForm,
+    throttled,
+)
 
 
 class ThrottledLoginView(LoginView):
@@ -100,9 +107,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if form.email_changed:
+            services.email_change_notify(user=request.user, old_email=form.old_email)
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    status = 429 if request.method == "POST" and throttled(form) else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
 
 
 @never_cache
@@ -129,4 +139,15 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")
-    return render(request, "accounts/delete.html", {"form": form})
+    status = 429 if request.method == "POST" and throttled(form) else 200
+    return render(request, "accounts/delete.html", {"form": form}, status=status)
+
+
+class ThrottledPasswordChangeView(PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if throttled(form):
+            response.status_code = 429
+        return response
