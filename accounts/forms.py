@@ -48,13 +48,16 @@ class SignUpForm(UserCreationForm):
         return clean_new_username(self.cleaned_data["username"])
 
     def clean_email(self) -> str:
+        # An address with an account is accepted like any other: the sign-up mails its owner
+        # instead (accounts.services.signup_start), so the page never says it is taken.
         email = self.cleaned_data["email"].strip()
         refuse_email_named_as_a_username(email)
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account already uses this email address. Try logging in."
-            )
         return email
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # Not the model's checks of the email either: its unique constraint's error would say
+        # the address has an account. The form field has checked the address's form.
+        return super()._get_validation_exclusions() | {"email"}
 
 
 class LoginForm(AuthenticationForm):

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Units(models.TextChoices):
@@ -71,3 +74,40 @@ class User(AbstractUser):
         return self.is_staff and (
             self.is_superuser or self.groups.filter(name="Moderators").exists()
         )
+
+
+class PendingSignUpQuerySet(models.QuerySet):
+    def live(self) -> PendingSignUpQuerySet:
+        return self.filter(expires__gt=timezone.now())
+
+    def by_token(self, token: str) -> PendingSignUp | None:
+        return self.live().filter(token_hash=PendingSignUp.hash_token(token)).first()
+
+
+class PendingSignUp(models.Model):
+    """A sign-up waiting for its address to be confirmed: the account is made only when the link
+    mailed to the address is followed, so the sign-up page can answer every address alike and
+    never say which ones have an account. Only the token's hash and the password's hash are kept.
+    """
+
+    CONFIRM_WITHIN = timedelta(days=2)
+
+    username = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    password = models.CharField(max_length=128)
+    next_url = models.CharField(max_length=2000, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(db_index=True)
+
+    objects = PendingSignUpQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(Lower("email"), name="pending_signup_email_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.username} <{self.email}>"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -27,6 +28,7 @@ from .forms import (
     ThrottledPasswordChangeForm,
     throttled,
 )
+from .models import PendingSignUp
 
 
 class ThrottledLoginView(LoginView):
@@ -58,6 +60,8 @@ def _identities(request: HttpRequest, field: str) -> tuple[str, str]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign-up's first step: every valid form, whatever its address, goes to the same "check
+    your inbox" page (accounts.services.signup_start)."""
     if request.user.is_authenticated:
         return redirect("profile")
     form = SignUpForm(request.POST or None)
@@ -68,14 +72,46 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, FLOOD_MESSAGE)
             return render(request, "registration/signup.html", context, status=429)
         if form.is_valid():
-            user = form.save()
-            login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
-            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
-            # The target is an address, never a view name for redirect() to reverse ("0" was
-            # a 500).
-            target = _safe_next(request)
-            return HttpResponseRedirect(target) if target else redirect("profile")
+            services.signup_start(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                next_url=context["next"] or "",
+                link=lambda token: request.build_absolute_uri(
+                    reverse("signup_confirm", args=[token])
+                ),
+            )
+            return redirect("signup_sent")
     return render(request, "registration/signup.html", context)
+
+
+@require_safe
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signup_sent.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Sign-up's second step. GET shows a button (a mail scanner fetching the link makes no
+    account); its POST makes the account, logs in and goes where the sign-up was headed."""
+    if request.user.is_authenticated:
+        return redirect("profile")
+    if request.method != "POST":
+        pending = PendingSignUp.objects.by_token(token)
+        return render(request, "registration/signup_confirm.html", {"pending": pending})
+    made = services.signup_confirm(token=token)
+    if made is None:
+        return render(request, "registration/signup_confirm.html", {"pending": None})
+    user, next_url = made
+    login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
+    messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+    # The target is an address, never a view name for redirect() to reverse ("0" was a 500);
+    # checked again, as the site's host is checked only now.
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(next_url)
+    return redirect("profile")
 
 
 class ThrottledPasswordResetView(PasswordResetView):
