@@ -5,16 +5,22 @@ from django.contrib.auth.models import Group
 
 from config.admin_changelist import SafeChangeListMixin
 
-from .forms import clean_new_username
+from .forms import USERNAME_HELP, clean_new_username
 from .models import User
 
 
 class MemberChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        help_texts = {"username": USERNAME_HELP}
+
     def clean_username(self) -> str:
         return clean_new_username(self.cleaned_data["username"], instance=self.instance)
 
 
 class MemberCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        help_texts = {"username": USERNAME_HELP}
+
     def clean_username(self) -> str:
         return clean_new_username(self.cleaned_data["username"])
 

@@ -9,6 +9,7 @@ from config.throttle import client_ip, login_throttle, password_check_throttle
 from .backends import find_member, fold
 from .models import User
 
+USERNAME_HELP = "Required. 150 characters or fewer. Letters, digits and . + - _ only."
 NO_AT_IN_USERNAME = (
     "A username cannot contain “@”: that is how log-in tells an email address apart. "
     "Letters, digits and . + - _ are fine."
@@ -43,6 +44,7 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ["username", "email"]
+        help_texts = {"username": USERNAME_HELP}
 
     def clean_username(self) -> str:
         return clean_new_username(self.cleaned_data["username"])
@@ -137,6 +139,7 @@ class ProfileForm(forms.ModelForm):
     session could take the account over through a password reset to its own address)."""
 
     current_password = password_field("Your current password", required=False)
+    field_order = ["display_name", "email", "current_password"]
 
     class Meta:
         model = User
