@@ -153,7 +153,7 @@ def redis_cache(url: str, part: str) -> dict:
     return {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": url,
-        "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-{part}",
+        "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{part}",
     }
 
 
