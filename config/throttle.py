@@ -94,9 +94,6 @@ class Throttle:
         ident = _digest(identity.lower())
         return [f"throttle:{self.scope}:{ident}:{bucket}" for bucket in buckets]
 
-    def count(self, identity: str) -> int:
-        return sum(caches[COUNTERS].get_many(self._keys(identity, time.time())).values())
-
     def allow(self, *identities: str) -> bool:
         """Count one attempt against each identity; False (and nothing counted) when any of them
         is over its limit with it. Empty identities are skipped."""
