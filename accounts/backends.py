@@ -1,28 +1,17 @@
 from __future__ import annotations
 
-import unicodedata
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-
-def fold(text: str) -> str:
-    """An identity as log-in compares it: NFKC, then Unicode case folding, in Python, so it is
-    the same on every database (PostgreSQL's UPPER() turns a dotless "ı" into "I", SQLite's
-    folds ASCII only)."""
-    return unicodedata.normalize("NFKC", text).casefold()
+from .models import fold
 
 
 def find_member(identity: str):
     """The account a typed identity names, or None: an email address when it holds "@" (no
-    username does), else a username. The database narrows by case-insensitive match; Python
-    keeps only the account whose identity folds to the same text."""
-    User = get_user_model()
-    typed = unicodedata.normalize("NFKC", identity.strip())
-    field = "email" if "@" in typed else "username"
-    wanted = fold(typed)
-    candidates = User.objects.filter(**{f"{field}__iexact": typed})
-    return next((user for user in candidates if fold(getattr(user, field)) == wanted), None)
+    username does), else a username, compared folded (`fold`) through the keys each account
+    keeps, so the same text finds the same account on every database."""
+    field = "email_key" if "@" in identity else "username_key"
+    return get_user_model().objects.filter(**{field: fold(identity)}).order_by("pk").first()
 
 
 class UsernameOrEmailBackend(ModelBackend):

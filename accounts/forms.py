@@ -6,8 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Us
 
 from config.throttle import client_ip, login_throttle, password_check_throttle
 
-from .backends import find_member, fold
-from .models import User
+from .backends import find_member
+from .models import User, fold
 
 USERNAME_HELP = "Required. 150 characters or fewer. Letters, digits and . + - _ only."
 NO_AT_IN_USERNAME = (
@@ -22,7 +22,7 @@ def clean_new_username(username: str, *, instance: User | None = None) -> str:
     if "@" in username:
         raise forms.ValidationError(NO_AT_IN_USERNAME, code="at_in_username")
     others = User.objects.exclude(pk=instance.pk) if instance else User.objects.all()
-    if others.filter(username__iexact=username).exists():
+    if others.filter(username_key=fold(username)).exists():
         raise forms.ValidationError("That username is taken. Please choose another.")
     return username
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import zoneinfo
 from datetime import timedelta
 
@@ -29,6 +30,13 @@ TIME_ZONE_CHOICES = [
 ]
 
 
+def fold(text: str) -> str:
+    """An identity as log-in compares it: NFKC, then Unicode case folding, in Python, so it is
+    the same on every database (PostgreSQL's UPPER() turns a dotless "ı" into "I", SQLite's
+    folds ASCII only)."""
+    return unicodedata.normalize("NFKC", text.strip()).casefold()
+
+
 class MemberManager(UserManager):
     def get_by_natural_key(self, username: str) -> User:
         return self.get(username__iexact=username)
@@ -48,6 +56,11 @@ class User(AbstractUser):
         help_text="Each side, in the After-your-run stretches and their guided timer.",
     )
 
+    # The username and email folded (`fold`), kept by save(): log-in finds an account by these,
+    # so it matches the same accounts on SQLite and PostgreSQL.
+    username_key = models.CharField(max_length=150, db_index=True, editable=False, blank=True)
+    email_key = models.CharField(max_length=254, db_index=True, editable=False, blank=True)
+
     objects = MemberManager()
 
     class Meta:
@@ -58,6 +71,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.username_key = fold(self.username)
+        self.email_key = fold(self.email)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "username_key", "email_key"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

@@ -19,7 +19,6 @@ from config.throttle import (
 )
 
 from . import services
-from .backends import fold
 from .forms import (
     AccountDeleteForm,
     LoginForm,
@@ -28,7 +27,7 @@ from .forms import (
     ThrottledPasswordChangeForm,
     throttled,
 )
-from .models import PendingSignUp
+from .models import PendingSignUp, fold
 
 
 class ThrottledLoginView(LoginView):

@@ -121,7 +121,14 @@ def create_members(count: int) -> list[str]:
     hashed = probe.password
     names = [f"{MEMBER_PREFIX}{n:02d}" for n in range(count)]
     User.objects.bulk_create(
-        User(username=name, email=f"{name}@example.com", password=hashed, time_zone="UTC")
+        User(
+            username=name,
+            username_key=name,  # bulk_create skips save(), which keeps the folded keys
+            email=f"{name}@example.com",
+            email_key=f"{name}@example.com",
+            password=hashed,
+            time_zone="UTC",
+        )
         for name in names
     )
     return names

@@ -139,3 +139,11 @@ def test_a_dotless_i_neither_logs_in_as_alice_nor_spends_her_budget(settings):
 def test_a_login_typed_in_compatibility_form_reaches_its_account():
     UserFactory(username="alice")
     assert attempt("login", "ＡＬＩＣＥ", PASSWORD).status_code == 302
+
+
+def test_identities_fold_alike_on_every_database():
+    # SQLite's case-insensitive match knows ASCII only, PostgreSQL's all of Unicode: log-in
+    # compares the keys folded in Python instead, so both find Émile.
+    UserFactory(username="émile", email="émile@example.com")
+    assert attempt("login", "ÉMILE", PASSWORD).status_code == 302
+    assert attempt("login", "ÉMILE@EXAMPLE.COM", PASSWORD, ip="10.47.0.1").status_code == 302
