@@ -30,7 +30,7 @@ def clean_new_username(username: str, *, instance: User | None = None) -> str:
 def refuse_email_named_as_a_username(email: str) -> None:
     """An address that is some account's username (made before usernames lost "@") would log in
     to one account by username and to another by email: refused."""
-    if User.objects.filter(username__iexact=email).exists():
+    if User.objects.filter(username_key=fold(email)).exists():
         raise forms.ValidationError(
             "This address cannot be used for an account. Please use another.", code="username"
         )
@@ -154,7 +154,7 @@ class ProfileForm(forms.ModelForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         refuse_email_named_as_a_username(email)
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+        if User.objects.filter(email_key=fold(email)).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("An account already uses this email address.")
         return email
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from legs.services import comment_anonymise_author
 
-from .models import PendingSignUp, User
+from .models import PendingSignUp, User, fold
 
 
 def profile_json(user: User) -> dict[str, Any]:
@@ -99,7 +99,7 @@ def signup_start(
     now = timezone.now()
     PendingSignUp.objects.filter(expires__lte=now).delete()
     hashed = make_password(password)
-    owner = User.objects.filter(email__iexact=email).first()
+    owner = User.objects.filter(email_key=fold(email)).first()
     if owner is not None:
         context = {
             "user": owner,
@@ -149,8 +149,8 @@ def signup_confirm(*, token: str) -> tuple[User, str] | None:
         pending.delete()
     user = User(username=pending.username, email=pending.email, password=pending.password)
     if (
-        User.objects.filter(username__iexact=user.username).exists()
-        or User.objects.filter(email__iexact=user.email).exists()
+        User.objects.filter(username_key=fold(user.username)).exists()
+        or User.objects.filter(email_key=fold(user.email)).exists()
     ):
         return None
     try:
