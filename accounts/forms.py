@@ -107,7 +107,7 @@ class AdminLoginForm(LoginForm, AdminAuthenticationForm):
     }
 
 
-PASSWORD_CHECKS_PAUSED = (
+CHECKS_PAUSED = (
     "Too many wrong passwords. For your safety, password checks on this account are paused "
     "for 15 minutes; nothing was changed."
 )
@@ -119,7 +119,7 @@ def check_own_password(user: User, password: str, *, wrong: str) -> None:
     identity = f"user:{user.pk}"
     throttle = password_check_throttle()
     if not throttle.allow(identity):
-        raise forms.ValidationError(PASSWORD_CHECKS_PAUSED, code="throttled")
+        raise forms.ValidationError(CHECKS_PAUSED, code="throttled")
     if not user.check_password(password):
         raise forms.ValidationError(wrong, code="wrong_password")
     throttle.forgive(identity)
