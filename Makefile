@@ -20,8 +20,10 @@ $(DEV_STAMP): requirements-dev.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(DEV_STAMP)
 
+# createcachetable: the rate-limit counters' table when there is no Redis (a no-op with it).
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_content
 
 # With one task worker (imports run in the background): the worker starts first, and leaving the

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 import zoneinfo
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Units(models.TextChoices):
@@ -26,6 +30,13 @@ TIME_ZONE_CHOICES = [
 ]
 
 
+def fold(text: str) -> str:
+    """An identity as log-in compares it: NFKC, then Unicode case folding, in Python, so it is
+    the same on every database (PostgreSQL's UPPER() turns a dotless "ı" into "I", SQLite's
+    folds ASCII only)."""
+    return unicodedata.normalize("NFKC", text.strip()).casefold()
+
+
 class MemberManager(UserManager):
     def get_by_natural_key(self, username: str) -> User:
         return self.get(username__iexact=username)
@@ -45,6 +56,11 @@ class User(AbstractUser):
         help_text="Each side, in the After-your-run stretches and their guided timer.",
     )
 
+    # The username and email folded (`fold`), kept by save(): log-in finds an account by these,
+    # so it matches the same accounts on SQLite and PostgreSQL.
+    username_key = models.CharField(max_length=150, db_index=True, editable=False, blank=True)
+    email_key = models.CharField(max_length=254, db_index=True, editable=False, blank=True)
+
     objects = MemberManager()
 
     class Meta:
@@ -55,6 +71,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.username_key = fold(self.username)
+        self.email_key = fold(self.email)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "username_key", "email_key"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -71,3 +94,40 @@ class User(AbstractUser):
         return self.is_staff and (
             self.is_superuser or self.groups.filter(name="Moderators").exists()
         )
+
+
+class PendingSignUpQuerySet(models.QuerySet):
+    def live(self) -> PendingSignUpQuerySet:
+        return self.filter(expires__gt=timezone.now())
+
+    def by_token(self, token: str) -> PendingSignUp | None:
+        return self.live().filter(token_hash=PendingSignUp.hash_token(token)).first()
+
+
+class PendingSignUp(models.Model):
+    """A sign-up waiting for its address to be confirmed: the account is made only when the link
+    mailed to the address is followed, so the sign-up page can answer every address alike and
+    never say which ones have an account. Only the token's hash and the password's hash are kept.
+    """
+
+    CONFIRM_WITHIN = timedelta(days=2)
+
+    username = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    password = models.CharField(max_length=128)
+    next_url = models.CharField(max_length=2000, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(db_index=True)
+
+    objects = PendingSignUpQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(Lower("email"), name="pending_signup_email_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.username} <{self.email}>"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -9,6 +9,11 @@ else of theirs. The CSRF tokens in a cached page are swapped for the visitor's o
 Any change to public content bumps one version number, which retires every cached page at once;
 a short timeout bounds staleness from writes that bypass `save()` (and, with the local-memory
 cache, from a bump made in another worker process).
+
+Pages live in the `pages` cache alias, bounded and apart from the rate-limit counters and the
+sessions, so a flood of pages evicts only pages. A copy is keyed on the path and the query
+parameters its view reads (`reads`), nothing else: a request carrying any other parameter is
+served fresh and not stored, so `?flood=<n>` cannot fill the cache with copies of one page.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.session import SessionStorage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -52,12 +57,16 @@ def _fresh_sentinel(name: str) -> bytes:
     return b"\x00fresh:" + name.encode() + b"\x00"
 
 
+def _pages():
+    return caches["pages"]
+
+
 def bump_public_version(**kwargs) -> None:
     """Retire every cached public page (connected to saves of public content)."""
     try:
-        cache.incr(VERSION_KEY)
+        _pages().incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+        _pages().set(VERSION_KEY, 1, timeout=None)
 
 
 def _etag(digest: str, request: HttpRequest) -> str:
@@ -99,39 +108,51 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _key(request: HttpRequest, version: int, visitor_state: VisitorState | None) -> str:
+def _key(
+    request: HttpRequest, version: int, visitor_state: VisitorState | None, reads: tuple[str, ...]
+) -> str | None:
+    """The copy's key, or None when the request has a parameter its view does not read."""
+    if not set(request.GET).issubset(reads):
+        return None
     # An htmx history restore sends HX-Request too, but needs the whole page.
     fragment = "htmx" if wants_fragment(request) else "page"
+    params = [(name, request.GET.getlist(name)) for name in reads if name in request.GET]
     # A visitor without a session is in the state of an empty one.
-    state = json.dumps(visitor_state(request) if visitor_state else None, sort_keys=True)
-    digest = hashlib.sha256(f"{request.get_full_path()}\0{state}".encode()).hexdigest()
-    return f"public-pages:{version}:{fragment}:{digest}"
+    state = visitor_state(request) if visitor_state else None
+    key = json.dumps([request.path, params, state], sort_keys=True)
+    return f"public-pages:{version}:{fragment}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 def cache_public_page(
-    view: Callable[..., HttpResponse] | None = None, *, visitor_state: VisitorState | None = None
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    visitor_state: VisitorState | None = None,
+    reads: tuple[str, ...] = (),
 ) -> Callable[..., HttpResponse]:
     """Serve the view's page to visitors from the cache (see the module's docstring).
 
-    `@cache_public_page` for pages that show nothing of a visitor's session;
-    `@cache_public_page(visitor_state=f)` for pages that show a visitor nothing of their session
-    but `f(request)` (JSON-serialisable): the copy is cached under that value.
+    `@cache_public_page` for pages that show nothing of a visitor's session and read no query
+    parameter; `reads=("q", ...)` names the parameters the view reads;
+    `visitor_state=f` for pages that show a visitor nothing of their session but `f(request)`
+    (JSON-serialisable): the copy is cached under that value.
     """
     if view is None:
-        return lambda view: _cached(view, visitor_state)
-    return _cached(view, visitor_state)
+        return lambda view: _cached(view, visitor_state, reads)
+    return _cached(view, visitor_state, reads)
 
 
 def _cached(
-    view: Callable[..., HttpResponse], visitor_state: VisitorState | None
+    view: Callable[..., HttpResponse], visitor_state: VisitorState | None, reads: tuple[str, ...]
 ) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request, visitor_state):
             return view(request, *args, **kwargs)
-        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
-        key = _key(request, version, visitor_state)
-        cached = cache.get(key)
+        version = _pages().get_or_set(VERSION_KEY, 1, timeout=None)
+        key = _key(request, version, visitor_state, reads)
+        if key is None:
+            return view(request, *args, **kwargs)
+        cached = _pages().get(key)
         if cached is None:
             response = view(request, *args, **kwargs)
             if not _storable(request, response):
@@ -141,7 +162,7 @@ def _cached(
                 body = _fresh_field(name).sub(rb"\1" + _fresh_sentinel(name) + rb"\2", body)
             digest = hashlib.sha256(body).hexdigest()[:32]
             headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-            cache.set(key, (body, digest, headers), timeout=TIMEOUT)
+            _pages().set(key, (body, digest, headers), timeout=TIMEOUT)
             response["ETag"] = _etag(digest, request)
             return response
         body, digest, headers = cached

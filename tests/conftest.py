@@ -1,16 +1,28 @@
 import pytest
-from django.core.cache import cache
 
 from tests.factories import ModeratorFactory, TipFactory, UserFactory
-from tests.support import load_content
+from tests.support import clear_caches, load_content
+
+
+def _commits(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    )
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    # Rate-limit counters live in the cache; each test starts with none.
-    cache.clear()
+def _clear_cache(request, django_db_blocker):
+    # Rate-limit counters and cached pages: each test starts with none. Without Redis the
+    # counters are rows of the database cache, undone with a test's transaction, or emptied
+    # here after a test that commits (a database flush leaves the cache table alone).
+    clear_caches(counters=False)
     yield
-    cache.clear()
+    clear_caches(counters=False)
+    if _commits(request):
+        with django_db_blocker.unblock():
+            clear_caches()
 
 
 @pytest.fixture

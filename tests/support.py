@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core import mail
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 
+from config.throttle import CounterCache
 from legs.models import Tip
 
 # The header htmx sends with every request it makes.
@@ -47,3 +53,27 @@ def tip_page(client: Client, tip: Tip) -> str:
 def page_digest(response) -> str:
     """The ETag's part that names the cached copy; the rest is the visitor's own."""
     return response["ETag"].strip('"').split("-")[0]
+
+
+def clear_caches(*, counters: bool = True) -> None:
+    """Empty every cache alias; with `counters=False`, not the database cache's counters, which
+    need the database (and a test's transaction undoes them anyway)."""
+    for alias in settings.CACHES:
+        if counters or not isinstance(caches[alias], CounterCache):
+            caches[alias].clear()
+
+
+SIGNUP_LINK = re.compile(r"https?://\S+/accounts/signup/confirm/\S+/")
+
+
+def signup_link(to: str | None = None) -> str:
+    """The confirmation link (its path) of the last sign-up mail, or the last one sent to `to`."""
+    sent = [message for message in mail.outbox if to is None or message.to == [to]]
+    return urlsplit(SIGNUP_LINK.search(sent[-1].body).group(0)).path
+
+
+def confirm_sign_up(client: Client, to: str | None = None):
+    """Follow the last sign-up mail's link as its reader does: the page, then its button."""
+    link = signup_link(to)
+    assert client.get(link).status_code == 200
+    return client.post(link)

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -44,7 +45,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.SiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -132,20 +133,54 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# A shared cache (Redis) holds rate-limit counters across gunicorn workers; without it,
-# the local-memory cache is right for one process in development.
+# Four cache aliases, so that no flood of one kind can evict another's entries:
+# - "counters": rate-limit counters and single-use records (config/throttle.py). With Redis, on
+#   a Redis that never evicts (COUNTER_REDIS_URL, else REDIS_URL, which must then run with
+#   `maxmemory-policy noeviction`); without it, the database cache, which every gunicorn worker
+#   shares, so limits hold across workers on one server too (`createcachetable` in `make setup`).
+# - "pages": the public page cache (config/public_cache.py), bounded: with Redis, by its memory
+#   limit; without, to PAGE_CACHE_MAX_ENTRIES per worker.
+# - "sessions": with Redis, the cache in front of the database sessions (cached_db); losing an
+#   entry costs one database read, never a log-out. Without Redis, sessions are database rows.
+# - "default": anything else, in the process.
 REDIS_URL = env("REDIS_URL")
+COUNTER_REDIS_URL = env("COUNTER_REDIS_URL") or REDIS_URL
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "legs")
+PAGE_CACHE_MAX_ENTRIES = env_int("PAGE_CACHE_MAX_ENTRIES", 300, minimum=1)
+
+
+def redis_cache(url: str, part: str) -> dict:
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{part}",
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "legs"),
-        }
+        "default": redis_cache(REDIS_URL, "default"),
+        "pages": redis_cache(REDIS_URL, "pages"),
+        "sessions": redis_cache(REDIS_URL, "sessions"),
+        "counters": redis_cache(COUNTER_REDIS_URL, "counters"),
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_ENTRIES},
+        },
+        "counters": {
+            "BACKEND": "config.throttle.CounterCache",
+            "LOCATION": "legs_counters",
+            # Counters say how long they live; the cull is what a flood of new identities meets.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+    }
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -180,13 +215,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Rate limits count in one-minute buckets (accounts/throttle.py), so a window is at least 60 s.
+# Rate limits count in one-minute buckets (config/throttle.py), so a window is at least 60 s.
 # Each threshold can be raised from the environment (the load test gives its own server room for
 # 20 users behind one IP); the defaults are the production values.
 MIN_RATE_WINDOW = 60
 # Proxies in front of the app that append to X-Forwarded-For (1 behind one load balancer); the
-# per-IP limits then count the address the outermost one saw (accounts/throttle.client_ip).
+# per-IP limits then count the address the outermost one saw (config/throttle.client_ip), but
+# only on connections from TRUSTED_PROXY_CIDRS (the balancer's networks): from anywhere else the
+# header is the client's own writing.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXY_CIDRS = env_list("TRUSTED_PROXY_CIDRS")
+for _cidr in TRUSTED_PROXY_CIDRS:
+    try:
+        ipaddress.ip_network(_cidr)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_CIDRS holds {_cidr!r}, which is not a network (e.g. 10.0.0.0/24)."
+        ) from None
+if TRUSTED_PROXY_COUNT and not TRUSTED_PROXY_CIDRS:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is set but TRUSTED_PROXY_CIDRS is empty: list the load balancer's "
+        "networks, from which alone X-Forwarded-For is believed."
+    )
 # Log-in throttling: this many failures per username or per IP inside the window lock it.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60, minimum=MIN_RATE_WINDOW)

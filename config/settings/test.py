@@ -1,15 +1,26 @@
+import os
+import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, REDIS_URL, env
+from .base import BASE_DIR, CACHES, DATABASES, REDIS_URL, env
 
 # B105: a fixed key is fine for the test suite only; prod refuses to start without its own.
 SECRET_KEY = "test-only-key"  # nosec B105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if REDIS_URL:
-    # Keep the suite's counters apart from anything else on the same Redis.
-    CACHES["default"]["KEY_PREFIX"] = "legs-test"
+    # Keep the suite's entries apart from anything else on the same Redis.
+    for _alias, _cache in CACHES.items():
+        _cache["KEY_PREFIX"] = f"legs-test-{_alias}"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's shared in-memory database: the rate-limit tests send concurrent
+    # requests from threads, each with its own connection, and connections to a shared in-memory
+    # database fail at once with "table is locked" instead of waiting their turn as the
+    # IMMEDIATE transactions of a file database do. One file per test process; Django deletes it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"legs-test-{os.getpid()}.sqlite3")
+    }
 
 # Static files come straight from the app and project folders; no collectstatic needed.
 STATIC_ROOT = None

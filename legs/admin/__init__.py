@@ -14,8 +14,3 @@ from . import (
 # only (every page of it is in the security suite's table). The queue's rows name members'
 # imports and hold tracebacks: operators read them with `manage.py shell` or in the database.
 admin.site.unregister(DBTaskResult)
-
-# The admin is where moderators work: it says so, with the site's name.
-admin.site.site_header = "Lighter Legs moderation desk"
-admin.site.site_title = "Lighter Legs moderation"
-admin.site.index_title = "Moderation desk"

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.throttle import Throttle
+from config.throttle import comment_throttle, once
 from legs.models import BlockKind, CannedReply, Comment, Tip
 
 if TYPE_CHECKING:
@@ -51,10 +50,6 @@ BAD_PARENT = (
     "The comment you are replying to cannot be answered here: it may have been removed. "
     "Your text is kept below."
 )
-
-
-def comment_throttle() -> Throttle:
-    return Throttle("comment", settings.COMMENT_RATE_LIMIT, settings.COMMENT_RATE_WINDOW)
 
 
 def visitor_key(secret: str) -> str:
@@ -231,13 +226,14 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(REFUSED_TOO_FAST, code="too_fast")
         if open_for > settings.COMMENT_FORM_MAX_AGE:
             raise forms.ValidationError(REFUSED_EXPIRED, code="expired")
-        if comment_throttle().is_limited(*self.throttle_identities):
-            raise forms.ValidationError(REFUSED_RATE, code="rate_limited")
-        # Spent last, only by a form that passes everything else: a form refused for its
-        # fields comes back with a new token, and so does one refused here.
-        spent = f"comment-form-sent:{served['once']}"
-        if not self.errors and not cache.add(spent, True, timeout=settings.COMMENT_FORM_MAX_AGE):
+        if self.errors:
+            return cleaned
+        # Spent, then counted, only by a form that passes everything else: a form refused for
+        # its fields comes back with a new token, and so does one refused here.
+        if not once(f"comment-form-sent:{served['once']}", settings.COMMENT_FORM_MAX_AGE):
             raise forms.ValidationError(REFUSED_USED, code="used")
+        if not comment_throttle().allow(*self.throttle_identities):
+            raise forms.ValidationError(REFUSED_RATE, code="rate_limited")
         return cleaned
 
     @property

@@ -93,7 +93,7 @@ def _hold_context(request: HttpRequest, form: StretchHoldForm | None = None) -> 
 # state of those.
 @never_cache
 @require_safe
-@cache_public_page(visitor_state=visitor_checklist)
+@cache_public_page(visitor_state=visitor_checklist, reads=("q",))  # the troubleshooter's question
 def checklist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     checklist = get_object_or_404(Checklist, slug=slug)
     if checklist.is_troubleshooter:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -21,10 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
-from accounts.throttle import Throttle, client_ip
 from config.htmx import render_page, wants_fragment
+from config.throttle import client_ip, report_throttle
 from legs import services
-from legs.forms.comments import CHECKED_FIELDS, CommentEditForm, CommentForm, comment_throttle
+from legs.forms.comments import CHECKED_FIELDS, CommentEditForm, CommentForm
 from legs.models import Comment, Status, Tip
 from legs.models.comments import EDIT_WINDOW, THREADS_PER_PAGE, ReportReason, ip_hash
 
@@ -241,7 +240,6 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
         user=request.user,
         ip_hash=_ip_hash(request),
     )
-    comment_throttle().hit(*form.throttle_identities)
     _remember(request, comment)
     # Spam is not announced as such: its author is told the same as anyone held.
     notice = PUBLISHED_NOTICE if comment.status == Status.APPROVED else HELD_NOTICE
@@ -334,10 +332,6 @@ def _report_reason(request: HttpRequest) -> dict[str, str]:
         reason = ReportReason.OTHER
     note = " ".join(request.POST.get("note", "").split())[:REPORT_NOTE_MAX_LENGTH]
     return {"reason": reason, "note": note}
-
-
-def report_throttle() -> Throttle:
-    return Throttle("report", settings.COMMENT_REPORT_LIMIT, settings.COMMENT_REPORT_WINDOW)
 
 
 @require_POST

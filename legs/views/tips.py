@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(reads=("q", "phase", "cause"))
 def tip_list(request: HttpRequest) -> HttpResponse:
     """All tips grouped by phase, narrowed by ?q=, ?phase= and ?cause=; a plain ?q= search
     also lists the causes, reader questions and facts that hold its words, by kind.
@@ -77,7 +77,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(reads=("page",))  # the comment threads' page
 def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tip = get_object_or_404(Tip.objects.published().with_causes().with_related(), slug=slug)
     context = {

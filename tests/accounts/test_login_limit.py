@@ -1,8 +1,12 @@
+import threading
+
 import pytest
+from django.db import connections
+from django.test import Client
 from django.urls import reverse
 
-from accounts import throttle
-from tests.factories import PASSWORD
+from config import throttle
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +47,35 @@ def test_lock_lifts_after_the_window(client, member, monkeypatch):
     later = throttle.time.time() + 15 * 60 + throttle.BUCKET_SECONDS
     monkeypatch.setattr(throttle.time, "time", lambda: later)
     assert login(client, member.username).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thirty_concurrent_wrong_passwords_get_no_more_tries_than_the_limit(settings):
+    """Real threads, each with its own database connection (and counters in the database cache
+    without Redis): the count each attempt's increment returns decides, so at most the limit
+    of them reach the password check."""
+    member = UserFactory(username="alice")
+    start = threading.Barrier(30)
+    statuses: list[int] = []
+
+    def attempt(n: int) -> None:
+        try:
+            start.wait()
+            response = Client().post(
+                reverse("login"),
+                {"username": member.username, "password": "wrong"},
+                REMOTE_ADDR=f"10.60.0.{n}",
+            )
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(statuses) == 30
+    assert set(statuses) <= {200, 429}
+    assert statuses.count(200) <= settings.LOGIN_FAILURE_LIMIT
+    assert statuses.count(429) >= 30 - settings.LOGIN_FAILURE_LIMIT

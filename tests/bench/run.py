@@ -101,6 +101,7 @@ def setup_django(workdir: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the rate-limit counters without Redis
     call_command("load_content", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 

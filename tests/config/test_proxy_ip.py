@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.throttle import client_ip
+from config.throttle import client_ip
 from legs.forms.comments import REFUSED_RATE
 from tests.factories import TipFactory
 
@@ -22,6 +22,7 @@ def test_client_ip_reads_as_many_proxies_as_are_trusted(
     rf, settings, proxies, forwarded_for, expected
 ):
     settings.TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXY_CIDRS = ["10.0.0.0/24"]
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip(request) == expected
 
@@ -29,6 +30,7 @@ def test_client_ip_reads_as_many_proxies_as_are_trusted(
 @pytest.mark.django_db
 def test_comments_from_different_clients_behind_one_balancer_are_counted_apart(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_CIDRS = ["10.0.0.0/24"]
     settings.COMMENT_MIN_SECONDS = 0
     settings.COMMENT_RATE_LIMIT = 1
     tip = TipFactory()

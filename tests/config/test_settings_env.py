@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 import config.settings.base
-from legs.forms.comments import comment_throttle
+from config.throttle import comment_throttle
 
 BASE = Path(config.settings.base.__file__)
 THRESHOLDS = {

@@ -168,6 +168,8 @@ PUBLIC_PAGES = [
     "/checklists/heavy-legs/",
     "/privacy/",
     "/accounts/signup/",
+    "/accounts/signup/sent/",
+    "/accounts/signup/confirm/an-old-link/",
     "/accounts/login/",
     "/accounts/password_reset/",
 ]

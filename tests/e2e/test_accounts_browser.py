@@ -1,6 +1,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.support import signup_link
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "stride-cadence-42-hills"
@@ -15,6 +17,11 @@ def test_visitor_signs_up_then_logs_in_through_the_real_forms(page):
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+    # The account is made from the link mailed to the address (the same page for any address).
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(signup_link("browser@example.com"))
+    expect(page.get_by_role("heading", name="Confirm your account")).to_be_visible()
+    page.get_by_role("button", name="Make my account").click()
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
 
     page.get_by_role("button", name="browserrunner").click()

@@ -5,7 +5,7 @@ import time
 
 import pytest
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -66,7 +66,7 @@ def make_comments(tip: Tip, total: int) -> None:
 
 
 def queries_for(client: Client, url: str) -> int:
-    cache.clear()  # count the page as rendered, not as served from the public page cache
+    caches["pages"].clear()  # count the page as rendered, not as served from the public page cache
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

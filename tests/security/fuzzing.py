@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote_from_bytes
 
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+from tests.support import clear_caches
 
 HUNTING = "FUZZ_EXAMPLES" in os.environ
 fuzz = settings(
@@ -154,7 +155,7 @@ def query_string(fields: Fields) -> str:
 @contextmanager
 def isolated() -> Iterator[None]:
     """One example: fresh rate-limit counters, and every row it writes rolled back after."""
-    cache.clear()
+    clear_caches()
     with transaction.atomic():
         yield
         transaction.set_rollback(True)

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 
 import config.urls
 from tests.factories import PASSWORD
-from tests.support import HTMX
+from tests.support import HTMX, signup_link
 
 # This module is also the URLconf of its error tests: the site's URLs plus one view that fails.
 handler400 = config.urls.handler400
@@ -210,7 +210,8 @@ def test_under_production_settings_a_log_in_sets_secure_httponly_samesite_cookie
 
 
 def test_under_production_settings_the_message_cookie_is_secure_too(prod, db):
-    response = Client().post(
+    visitor = Client()
+    visitor.post(
         reverse("signup"),
         {
             "username": "newrunner",
@@ -220,6 +221,9 @@ def test_under_production_settings_the_message_cookie_is_secure_too(prod, db):
         },
         secure=True,
     )
+    link = signup_link()
+    assert visitor.get(link, secure=True).status_code == 200
+    response = visitor.post(link, secure=True)  # the welcome message
     assert response.status_code == 302
     line = cookie_line(response, "messages")
     assert "; Secure" in line

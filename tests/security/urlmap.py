@@ -46,6 +46,10 @@ EXPECTED: dict[str, Route] = {
     "home": Route(everyone(200)),
     # accounts
     "signup": Route(visitors_only(), post=True),
+    "signup_sent": Route(everyone(200)),
+    "signup_confirm": Route(
+        visitors_only(), kwargs=lambda world: {"token": "bad-token"}, post=True
+    ),
     "login": Route(visitors_only(), post=True),
     "logout": Route(everyone(405), post=True),
     "profile": Route(members_only(), post=True),
