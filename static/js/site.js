@@ -16,3 +16,22 @@
     if (event.detail.successful) { notice(false); }
   });
 })();
+// The menus are <details> and work without script; with it, Escape or a click elsewhere closes
+// them as a menu would, and Escape gives the focus back to the menu's summary.
+(function () {
+  "use strict";
+  var MENUS = "details.site-menu, details.account-menu";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.activeElement && document.activeElement.closest("details[open]");
+    if (open && open.matches(MENUS)) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll(MENUS).forEach(function (menu) {
+      if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+    });
+  });
+})();

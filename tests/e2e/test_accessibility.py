@@ -311,12 +311,12 @@ def test_tip_with_comments_and_its_forms_have_no_serious_axe_violation(
 def test_the_collapsed_navigation_on_a_phone_has_no_serious_axe_violation(page, catalogue):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/")
-    toggle = page.get_by_role("button", name="Toggle navigation")
-    expect(toggle).to_have_attribute("aria-expanded", "false")
+    menu = page.locator("details.site-menu")
+    expect(menu).not_to_have_attribute("open", "")
     assert_accessible(page)
-    tab_to(page, ".navbar-toggler")
+    tab_to(page, "summary.site-menu-toggle")
     page.keyboard.press("Enter")
-    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu).to_have_attribute("open", "")
     expect(page.get_by_role("link", name="Checklists", exact=True)).to_be_visible()
     assert_accessible(page)
 

@@ -4,15 +4,25 @@ Measured at 390x844 (a phone) and 1280x800 (a laptop)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import WatchedBrowser
+from tests.e2e.test_accessibility import assert_accessible, log_in
+from tests.factories import PASSWORD, ModeratorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
+SIZES = pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["390", "1280"])
+
+
+def top(locator) -> float:
+    """Where an element starts, in CSS px from the top of the first screen."""
+    return locator.evaluate("element => element.getBoundingClientRect().top")
 
 
 def test_the_console_watch_catches_a_csp_violation_in_any_context(chromium, live_server):
@@ -32,3 +42,115 @@ def test_the_console_watch_catches_a_csp_violation_in_any_context(chromium, live
     assert any("CSP violation: style-src" in problem for problem in watched.problems), (
         watched.problems
     )
+
+
+# 1. The home page's first screen.
+
+
+@SIZES
+def test_the_home_first_screen_offers_the_troubleshooter_and_when_to_stop(page, catalogue, size):
+    page.set_viewport_size(size)
+    page.goto("/")
+    action = page.get_by_role("link", name="Find out why your legs feel heavy — about 10 questions")
+    stop = page.get_by_role("link", name="When to stop and see someone")
+    assert top(action) + action.bounding_box()["height"] <= size["height"]
+    assert top(stop) + stop.bounding_box()["height"] <= size["height"]
+    # The causes follow as short cards, below the first screen on a phone.
+    cards = page.locator(".cause-card")
+    expect(cards).not_to_have_count(0)
+    if size is PHONE:
+        assert top(cards.first) > top(stop)
+
+    stop.click()
+    expect(page.locator("#when-to-stop")).to_be_in_viewport()
+    action.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Heavy legs")
+
+
+@SIZES
+def test_the_troubleshooter_has_its_own_menu_item(page, live_server, catalogue, size):
+    page.set_viewport_size(size)
+    page.goto("/tips/")
+    menu = page.get_by_role("navigation", name="Main")
+    if size is PHONE:
+        menu.locator("summary.site-menu-toggle").click()
+    menu.get_by_role("link", name="Why heavy legs?").click()
+    expect(page).to_have_url(f"{live_server.url}/checklists/heavy-legs/")
+    expect(menu.locator("a[aria-current='page']")).to_have_text("Why heavy legs?")
+
+
+# 2. The menu without JavaScript.
+
+
+@SIZES
+def test_every_menu_item_is_reachable_without_javascript(browser, live_server, catalogue, size):
+    """A moderator, with JavaScript off, opens the menu (a summary on a phone) and the account
+    menu, reaches every item, and logs out with a POST."""
+    moderator = ModeratorFactory(display_name="Coach Sam")
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport=size
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(moderator.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    menu = page.get_by_role("navigation", name="Main")
+    items = [
+        ("Home", "/"),
+        ("Why heavy legs?", "/checklists/heavy-legs/"),
+        ("Diary", "/diary/"),
+        ("Tips", "/tips/"),
+        ("Causes", "/causes/"),
+        ("What’s being asked", "/asked/"),
+        ("Checklists", "/checklists/"),
+        ("My tips", "/tips/saved/"),
+        ("Profile", "/accounts/profile/"),
+        ("Change password", "/accounts/password_change/"),
+        ("Admin", "/admin/"),
+    ]
+
+    def open_menu(account: bool) -> None:
+        if size is PHONE:
+            toggle = menu.locator("summary.site-menu-toggle")
+            expect(menu.get_by_role("link", name="Tips", exact=True)).to_be_hidden()
+            toggle.click()
+        if account:
+            expect(menu.get_by_role("link", name="Profile")).to_be_hidden()
+            menu.get_by_text("Coach Sam").click()
+
+    for name, path in items:
+        page.goto("/privacy/")
+        open_menu(account=name in {"Profile", "Change password", "Admin"})
+        menu.get_by_role("link", name=name, exact=True).click()
+        expect(page).to_have_url(live_server.url + path)
+    page.goto("/privacy/")
+    open_menu(account=True)
+    menu.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("navigation", name="Main").get_by_text("Log in")).to_be_attached()
+    page.goto("/diary/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    context.close()
+
+
+@SIZES
+def test_the_open_menu_has_no_serious_axe_violation_and_escape_closes_it(
+    page, live_server, catalogue, size
+):
+    moderator = ModeratorFactory(display_name="Coach Sam")
+    log_in(page, live_server, moderator)
+    page.set_viewport_size(size)
+    page.goto("/")
+    assert_accessible(page)
+    menu = page.get_by_role("navigation", name="Main")
+    if size is PHONE:
+        menu.locator("summary.site-menu-toggle").click()
+    menu.get_by_text("Coach Sam").click()
+    expect(menu.get_by_role("link", name="Admin")).to_be_visible()
+    name = page.screenshot(path=f"/tmp/shots/i14-phone/test-menu-open-{size['width']}.png")
+    assert name
+    assert_accessible(page)
+    menu.get_by_role("link", name="Profile").focus()
+    page.keyboard.press("Escape")
+    expect(menu.get_by_role("link", name="Admin")).to_be_hidden()
+    expect(menu.locator("details.account-menu > summary")).to_be_focused()
