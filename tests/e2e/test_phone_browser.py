@@ -10,14 +10,19 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import WatchedBrowser
-from tests.e2e.test_accessibility import assert_accessible, log_in
-from tests.factories import PASSWORD, ModeratorFactory
+from tests.e2e.test_accessibility import assert_accessible, fill_diary, log_in
+from tests.factories import PASSWORD, ModeratorFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 SIZES = pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["390", "1280"])
+
+
+@pytest.fixture
+def member(catalogue):
+    return UserFactory(display_name="Robin")
 
 
 def top(locator) -> float:
@@ -154,3 +159,36 @@ def test_the_open_menu_has_no_serious_axe_violation_and_escape_closes_it(
     page.keyboard.press("Escape")
     expect(menu.get_by_role("link", name="Admin")).to_be_hidden()
     expect(menu.locator("details.account-menu > summary")).to_be_focused()
+
+
+# 5. The dashboard's order.
+
+
+@SIZES
+def test_the_dashboard_puts_this_weeks_tip_and_the_insights_before_quick_add_and_charts(
+    page, live_server, member, size
+):
+    fill_diary(member)
+    log_in(page, live_server, member)
+    page.set_viewport_size(size)
+    page.goto("/diary/")
+    this_week = page.locator("#this-week")
+    insights = page.get_by_role("heading", name="What your diary suggests")
+    quick_add = page.get_by_role("heading", name="Quick add a run")
+    charts = page.get_by_role("heading", name="Your weeks in pictures")
+    expect(this_week).to_contain_text("This week, try:")
+    positions = [top(this_week), top(insights), top(quick_add), top(charts)]
+    if size is PHONE:
+        assert positions == sorted(positions), positions
+        assert top(this_week) < size["height"]
+    else:
+        # Side by side: quick add on the right, level with this week's tip.
+        assert positions[0] < positions[1] < positions[3]
+        assert quick_add.bounding_box()["x"] > this_week.bounding_box()["x"] + 400
+        assert top(quick_add) < size["height"] / 2
+    page.screenshot(path=f"/tmp/shots/i14-phone/test-dashboard-{size['width']}.png")
+    assert_accessible(page)
+    tip = this_week.get_by_role("link")
+    title = tip.text_content()
+    tip.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
