@@ -35,3 +35,17 @@
     });
   });
 })();
+// htmx restores a page from its history snapshot, which holds the fields' values as first
+// served, not as typed: after Back or Forward the search box would disagree with the list.
+// A GET search form always says what the address says.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:historyRestore", function () {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[role='search']").forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && field.type !== "submit") { field.value = params.get(field.name) || ""; }
+      });
+    });
+  });
+})();

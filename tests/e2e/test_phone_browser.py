@@ -192,3 +192,40 @@ def test_the_dashboard_puts_this_weeks_tip_and_the_insights_before_quick_add_and
     title = tip.text_content()
     tip.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+# 7. The tips search box after Back, Forward and reload.
+
+
+def test_the_tips_search_box_says_what_the_list_shows_after_back_forward_and_reload(
+    page, catalogue
+):
+    page.set_viewport_size(PHONE)
+    page.goto("/tips/")
+    box = page.get_by_label("Search tips, answers and facts")
+    status = page.get_by_role("status")
+    box.press_sequentially("sleep", delay=30)
+    expect(page).to_have_url(re.compile(r"\?q=sleep$"))
+    box.fill("")
+    box.press_sequentially("iron", delay=30)
+    expect(page).to_have_url(re.compile(r"\?q=iron$"))
+    expect(status).to_contain_text("matching “iron”")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=sleep$"))
+    expect(status).to_contain_text("matching “sleep”")
+    expect(box).to_have_value("sleep")
+
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"\?q=iron$"))
+    expect(status).to_contain_text("matching “iron”")
+    expect(box).to_have_value("iron")
+
+    page.go_back()
+    page.reload()
+    expect(status).to_contain_text("matching “sleep”")
+    expect(box).to_have_value("sleep")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/tips/$"))
+    expect(box).to_have_value("")
