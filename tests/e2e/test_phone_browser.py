@@ -10,7 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import WatchedBrowser
-from tests.e2e.test_accessibility import assert_accessible, fill_diary, log_in
+from tests.e2e.test_accessibility import (
+    MEMBER_PAGES,
+    PUBLIC_PAGES,
+    assert_accessible,
+    fill_diary,
+    log_in,
+)
 from tests.factories import PASSWORD, ModeratorFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -229,3 +235,56 @@ def test_the_tips_search_box_says_what_the_list_shows_after_back_forward_and_rel
     page.go_back()
     expect(page).to_have_url(re.compile(r"/tips/$"))
     expect(box).to_have_value("")
+
+
+# 4. Lists as cards, and no page wider than a phone.
+
+WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+def too_wide(page, urls: list[str]) -> dict[str, int]:
+    """The pages among `urls` that scroll sideways at the page's size, and by how many px."""
+    over = {}
+    for url in urls:
+        page.goto(url)
+        excess = page.evaluate(WIDER_THAN_THE_SCREEN)
+        if excess > 0:
+            over[url] = excess
+    return over
+
+
+def test_no_public_page_is_wider_than_a_phone(page, catalogue):
+    page.set_viewport_size(PHONE)
+    assert too_wide(page, PUBLIC_PAGES) == {}
+
+
+def test_no_member_page_is_wider_than_a_phone(page, live_server, member):
+    fill_diary(member)
+    member.runs.update(notes="Felt heavy from the first step; the hill at the end was hard work.")
+    log_in(page, live_server, member)
+    page.set_viewport_size(PHONE)
+    assert too_wide(page, MEMBER_PAGES) == {}
+
+
+def test_on_a_phone_each_run_is_a_card_with_its_actions_in_view(page, live_server, member):
+    fill_diary(member)
+    log_in(page, live_server, member)
+    page.set_viewport_size(PHONE)
+    for url, noun in (("/diary/runs/", "run"), ("/diary/checkins/", "check-in")):
+        page.goto(url)
+        first = page.locator("table.card-table tbody tr").first
+        box = first.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= PHONE["width"]
+        for link in ("Edit", "Delete"):
+            action = first.get_by_role("link", name=re.compile(f"^{link} {noun} of"))
+            expect(action).to_be_in_viewport()
+            action_box = action.bounding_box()
+            assert action_box["x"] + action_box["width"] <= PHONE["width"]
+            assert action_box["height"] >= 24  # a finger's target, not a word in a line
+        # Each value says what it is, as the table's header did.
+        expect(first.locator("td[data-label]").first).to_be_visible()
+        page.screenshot(path=f"/tmp/shots/i14-phone/test-{noun}-cards-390.png")
+        assert_accessible(page)
+    first.get_by_role("link", name=re.compile("^Edit check-in of")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("check-in")
