@@ -288,3 +288,102 @@ def test_on_a_phone_each_run_is_a_card_with_its_actions_in_view(page, live_serve
         assert_accessible(page)
     first.get_by_role("link", name=re.compile("^Edit check-in of")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("check-in")
+
+
+# 3. Charts readable on a phone, their values shown on a tap or the focus.
+
+# The drawn size of each chart text: its height, or its width when turned on its side.
+CHART_TEXT = """() => [...document.querySelectorAll('svg.chart text')].map(text => {
+  const box = text.getBoundingClientRect();
+  const sideways = (text.getAttribute('transform') || '').includes('rotate');
+  return {text: text.textContent, px: sideways ? box.width : box.height,
+          right: box.right, left: box.left};
+})"""
+
+
+@SIZES
+def test_chart_text_is_at_least_11_px_and_inside_the_chart(page, live_server, member, size):
+    fill_diary(member)
+    log_in(page, live_server, member)
+    page.set_viewport_size(size)
+    for url in ("/diary/", "/diary/totals/"):
+        page.goto(url)
+        texts = page.evaluate(CHART_TEXT)
+        assert texts
+        small = [(t["text"], round(t["px"], 1)) for t in texts if t["px"] < 11]
+        assert small == [], f"chart text under 11 px on {url}: {small}"
+        # The right-hand axis title fits inside the page, not squeezed off its edge.
+        assert max(t["right"] for t in texts) <= size["width"]
+        assert min(t["left"] for t in texts) >= 0
+        print(url, size["width"], "smallest chart text", min(t["px"] for t in texts))
+
+
+def test_a_tap_or_the_keyboard_shows_a_charts_value(page, live_server, member):
+    fill_diary(member)
+    log_in(page, live_server, member)
+    page.set_viewport_size(PHONE)
+    page.goto("/diary/")
+    figure = page.locator("#chart-weekly")
+    bars = figure.locator("rect.chart-mark")
+    tip = figure.locator(".chart-tip")
+    expect(tip).to_be_hidden()
+
+    # A tap a little above a short bar still picks it.
+    bar = bars.nth(2)
+    figure.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] - 15)
+    label = bar.get_attribute("aria-label")
+    assert label.startswith("Week of ")
+    expect(tip).to_be_visible()
+    expect(tip).to_have_text(label)
+    tip_box = tip.bounding_box()
+    assert tip_box["x"] >= 0
+    assert tip_box["x"] + tip_box["width"] <= PHONE["width"]
+    page.screenshot(path="/tmp/shots/i14-phone/test-chart-tip-390.png")
+    assert_accessible(page)
+
+    # One Tab stop per chart (the value last shown); the arrow keys walk the values.
+    page.keyboard.press("Escape")
+    expect(tip).to_be_hidden()
+    page.get_by_role("link", name="Everything").focus()
+    page.keyboard.press("Tab")
+    expect(bar).to_be_focused()
+    expect(tip).to_have_text(label)
+    page.keyboard.press("ArrowLeft")
+    expect(bars.nth(1)).to_be_focused()
+    expect(tip).to_have_text(bars.nth(1).get_attribute("aria-label"))
+    page.keyboard.press("End")
+    expect(bars.last).to_be_focused()
+    expect(tip).to_have_text(bars.last.get_attribute("aria-label"))
+    page.keyboard.press("Home")
+    expect(bars.first).to_be_focused()
+    page.keyboard.press("Tab")  # on to the next chart's values, not through every bar
+    expect(page.locator("#chart-weekly .chart-mark:focus")).to_have_count(0)
+    assert_accessible(page)
+
+    # The sleep chart's mornings and the workload ratio's days answer the same way.
+    for chart in ("#chart-sleep", "#chart-ratio"):
+        mark = page.locator(f"{chart} .chart-mark").first
+        mark.focus()
+        expect(page.locator(f"{chart} .chart-tip")).to_have_text(mark.get_attribute("aria-label"))
+
+
+def test_without_javascript_a_chart_keeps_its_table_and_its_named_values(
+    browser, live_server, member
+):
+    fill_diary(member)
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport=PHONE
+    )
+    page = context.new_page()
+    log_in(page, live_server, member)
+    page.goto("/diary/")
+    figure = page.locator("#chart-weekly")
+    expect(figure.locator(".chart-tip")).to_have_count(0)
+    bar = figure.locator("rect.chart-mark").last
+    expect(bar).to_have_attribute("tabindex", "0")
+    expect(bar).to_have_attribute("aria-label", re.compile(r"^Week of .+ km"))
+    figure.get_by_text("Show the numbers as a table").click()
+    expect(figure.locator("table tbody tr")).to_have_count(12)
+    context.close()
