@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from .models import User
+from .models import DEFAULT_TIME_ZONE, TIME_ZONE_CHOICES, User
 from .throttle import client_ip, login_throttle
 
 
@@ -11,16 +11,28 @@ class SignUpForm(UserCreationForm):
     email = forms.EmailField(
         max_length=254, help_text="For password resets and reply notifications."
     )
+    # static/js/site.js proposes the browser's own zone while this is still the default; what
+    # the select says when the form is sent is what is saved. Left out, it is the default.
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        required=False,
+        initial=DEFAULT_TIME_ZONE,
+        help_text="Your diary's days follow it. We suggest your device's; change it if wrong.",
+        widget=forms.Select(attrs={"data-default-zone": DEFAULT_TIME_ZONE}),
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email"]
+        fields = ["username", "email", "time_zone"]
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("That username is taken. Please choose another.")
         return username
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data["time_zone"] or DEFAULT_TIME_ZONE
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

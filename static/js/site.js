@@ -49,3 +49,15 @@
     });
   });
 })();
+// Sign-up: the time zone select proposes the browser's zone while it still shows the site's
+// default (data-default-zone); a zone the runner chose, or one the list lacks, is left alone.
+(function () {
+  "use strict";
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (error) { return; }
+  document.querySelectorAll("select[data-default-zone]").forEach(function (select) {
+    if (!zone || select.value !== select.getAttribute("data-default-zone")) { return; }
+    var known = Array.prototype.some.call(select.options, function (option) { return option.value === zone; });
+    if (known) { select.value = zone; }
+  });
+})();

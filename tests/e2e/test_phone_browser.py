@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import User
 from tests.e2e.conftest import WatchedBrowser
 from tests.e2e.test_accessibility import (
     MEMBER_PAGES,
@@ -386,4 +387,34 @@ def test_without_javascript_a_chart_keeps_its_table_and_its_named_values(
     expect(bar).to_have_attribute("aria-label", re.compile(r"^Week of .+ km"))
     figure.get_by_text("Show the numbers as a table").click()
     expect(figure.locator("table tbody tr")).to_have_count(12)
+    context.close()
+
+
+# 10. Small things: the time zone at sign-up, saving from the tips list.
+
+
+def test_sign_up_proposes_the_browsers_time_zone_and_keeps_a_chosen_one(
+    browser, live_server, catalogue
+):
+    context = browser.new_context(
+        base_url=live_server.url, timezone_id="America/New_York", viewport=PHONE
+    )
+    page = context.new_page()
+    page.goto("/accounts/signup/")
+    zone = page.get_by_label("Time zone")
+    expect(zone).to_have_value("America/New_York")
+    # A zone the runner picks is theirs, even when the form comes back with an error.
+    zone.select_option("Asia/Tokyo")
+    page.locator("#id_username").fill("zoned")
+    page.locator("#id_email").fill("zoned@example.com")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill("not the same at all")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    expect(zone).to_have_value("Asia/Tokyo")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    assert User.objects.get(username="zoned").time_zone == "Asia/Tokyo"
     context.close()
