@@ -418,3 +418,37 @@ def test_sign_up_proposes_the_browsers_time_zone_and_keeps_a_chosen_one(
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     assert User.objects.get(username="zoned").time_zone == "Asia/Tokyo"
     context.close()
+
+
+def test_a_member_saves_a_tip_from_the_list_in_place_and_without_javascript(
+    browser, live_server, member
+):
+    sleep_tip = "Sleep seven to nine hours a night"
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    log_in(page, live_server, member)
+    page.goto("/tips/?q=sleep")
+    page.evaluate("window.__sameDocument = 'kept'")
+    page.get_by_role("button", name=f"Save to My tips – {sleep_tip}").click()
+    remove = page.get_by_role("button", name=f"Remove from My tips – {sleep_tip}")
+    expect(remove).to_be_focused()
+    assert page.evaluate("window.__sameDocument") == "kept"
+    assert member.saved_tips.get().tip.title == sleep_tip
+    page.screenshot(path="/tmp/shots/i14-phone/test-tips-list-saved-390.png")
+    assert_accessible(page)
+    remove.click()
+    expect(page.get_by_role("button", name=f"Save to My tips – {sleep_tip}")).to_be_focused()
+    assert not member.saved_tips.exists()
+    context.close()
+
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport=PHONE
+    )
+    page = context.new_page()
+    log_in(page, live_server, member)
+    page.goto("/tips/?q=sleep")
+    page.get_by_role("button", name=f"Save to My tips – {sleep_tip}").click()
+    expect(page).to_have_url(re.compile(r"/tips/\?q=sleep$"))
+    expect(page.get_by_role("button", name=f"Remove from My tips – {sleep_tip}")).to_be_visible()
+    expect(page.locator("#messages")).to_contain_text("Saved")
+    context.close()
