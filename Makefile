@@ -26,12 +26,15 @@ setup: $(STAMP)
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_content
 
+# Where `make run` serves: `make run ADDR=127.0.0.1:8001` beside another copy.
+ADDR ?= 127.0.0.1:8000
+
 # With one task worker (imports run in the background): the worker starts first, and leaving the
 # server (Ctrl-C) stops it too (a backgrounded job ignores the terminal's Ctrl-C, hence the trap).
 run: setup
 	@$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(ADDR)
 
 test: $(DEV_STAMP) setup
 	@$(PY) -c "import os, sys; sys.exit(0 if os.path.exists('/usr/bin/chromium') else 1)" || \

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Us
 from config.throttle import client_ip, login_throttle, password_check_throttle
 
 from .backends import find_member
-from .models import User, fold
+from .models import DEFAULT_TIME_ZONE, TIME_ZONE_CHOICES, User, fold
 
 USERNAME_HELP = "Required. 150 characters or fewer. Letters, digits and . + - _ only."
 NO_AT_IN_USERNAME = (
@@ -40,14 +40,26 @@ class SignUpForm(UserCreationForm):
     email = forms.EmailField(
         max_length=254, help_text="For password resets and reply notifications."
     )
+    # static/js/site.js proposes the browser's own zone while this is still the default; what
+    # the select says when the form is sent is what is saved. Left out, it is the default.
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        required=False,
+        initial=DEFAULT_TIME_ZONE,
+        help_text="Your diary's days follow it. We suggest your device's; change it if wrong.",
+        widget=forms.Select(attrs={"data-default-zone": DEFAULT_TIME_ZONE}),
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email"]
+        fields = ["username", "email", "time_zone"]
         help_texts = {"username": USERNAME_HELP}
 
     def clean_username(self) -> str:
         return clean_new_username(self.cleaned_data["username"])
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data["time_zone"] or DEFAULT_TIME_ZONE
 
     def clean_email(self) -> str:
         # An address with an account is accepted like any other: the sign-up mails its owner

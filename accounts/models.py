@@ -25,6 +25,7 @@ class StretchHold(models.IntegerChoices):
     LONG = 45, "45 seconds"
 
 
+DEFAULT_TIME_ZONE = "Europe/London"
 TIME_ZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
 ]
@@ -48,7 +49,9 @@ class User(AbstractUser):
     email = models.EmailField("email address", max_length=254)
     display_name = models.CharField(max_length=60, blank=True)
     units = models.CharField(max_length=2, choices=Units.choices, default=Units.KM)
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/London")
+    time_zone = models.CharField(
+        max_length=64, choices=TIME_ZONE_CHOICES, default=DEFAULT_TIME_ZONE
+    )
     stretch_hold = models.PositiveSmallIntegerField(
         "hold each stretch for",
         choices=StretchHold.choices,
@@ -115,6 +118,7 @@ class PendingSignUp(models.Model):
     username = models.CharField(max_length=150)
     email = models.EmailField(max_length=254)
     password = models.CharField(max_length=128)
+    time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE)
     next_url = models.CharField(max_length=2000, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -89,7 +89,13 @@ def email_change_notify(*, user: User, old_email: str) -> None:
 
 @transaction.atomic
 def signup_start(
-    *, username: str, email: str, password: str, next_url: str, link: Callable[[str], str]
+    *,
+    username: str,
+    email: str,
+    password: str,
+    time_zone: str,
+    next_url: str,
+    link: Callable[[str], str],
 ) -> None:
     """Sign-up's first step, alike for every address, so its answer never says whether an
     address has an account: a free address gets a link (`link(token)`) that makes the account;
@@ -120,6 +126,7 @@ def signup_start(
         username=username,
         email=email,
         password=hashed,
+        time_zone=time_zone,
         next_url=next_url,
         token_hash=PendingSignUp.hash_token(token),
         expires=now + PendingSignUp.CONFIRM_WITHIN,
@@ -147,7 +154,12 @@ def signup_confirm(*, token: str) -> tuple[User, str] | None:
         if pending is None:
             return None
         pending.delete()
-    user = User(username=pending.username, email=pending.email, password=pending.password)
+    user = User(
+        username=pending.username,
+        email=pending.email,
+        password=pending.password,
+        time_zone=pending.time_zone,
+    )
     if (
         User.objects.filter(username_key=fold(user.username)).exists()
         or User.objects.filter(email_key=fold(user.email)).exists()

@@ -75,6 +75,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
                 next_url=context["next"] or "",
                 link=lambda token: request.build_absolute_uri(
                     reverse("signup_confirm", args=[token])

@@ -20,8 +20,11 @@ from legs import formats
 from legs.diary_calendar import add_months
 from legs.insights import ACWR_SWEET_SPOT, ACWR_WARNING, SLEEP_TARGET_HOURS
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 56, 56, 16, 56
+# Drawn into 366 px on a phone, so a unit is 0.57 px there: the text is 20 units under 576 px
+# (11.4 px) and less on wider screens (static/css/site.css), and the margins hold that text.
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 68, 68, 20, 64
+X_LABELS = 4  # about this many labels along the x axis: each is up to "12 Sep" wide
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 BASELINE = TOP + PLOT_HEIGHT
@@ -195,7 +198,7 @@ def _segments(points: Sequence[tuple[float, float] | None]) -> list[str]:
 
 # Per kind of bar: how a bar is named in the axis title, in the table and in the description.
 _PERIODS = {
-    "week": ("Week starting (Monday)", "Week starting", "week"),
+    "week": ("Week starting", "Week starting", "week"),
     "month": ("Month", "Month", "month"),
     "year": ("Year", "Year", "year"),
 }
@@ -239,7 +242,7 @@ def distance_chart(
         description="",
         x_title=axis_title,
         y_title=f"Distance ({unit})",
-        y2_title="Heaviness (0-10, our scale)",
+        y2_title="Heaviness (0-10)",
         table_head=[
             table_title,
             f"Distance ({unit})",
@@ -257,7 +260,7 @@ def distance_chart(
     chart.y_ticks = [Tick(_n(_y(t, top_value)), _label(t)) for t in ticks]
     chart.y2_ticks = [Tick(_n(_y(t, 10)), _label(t)) for t in range(0, 11, 2)]
     band = PLOT_WIDTH / len(totals)
-    label_every = math.ceil(len(totals) / 6)
+    label_every = math.ceil(len(totals) / X_LABELS)
     bars, runs_line, waking_line = [], [], []
     for index, total in enumerate(totals):
         centre = LEFT + band * (index + 0.5)
@@ -269,7 +272,10 @@ def distance_chart(
                 "y": _n(top),
                 "width": _n(band * 0.6),
                 "height": _n(BASELINE - top),
-                "label": f"{label}: {total.distance:.1f} {unit}",
+                "label": (
+                    f"{'Week of ' if period == 'week' else ''}{label}: "
+                    f"{total.distance:.1f} {unit}{_heaviness_said(total)}"
+                ),
             }
         )
         if index % label_every == 0:
@@ -340,9 +346,11 @@ def ratio_chart(points: Sequence[RatioPoint], span_title: str = DEFAULT_SPAN.tit
     step = PLOT_WIDTH / max(len(points) - 1, 1)
     daily = (points[-1].day - points[0].day).days == len(points) - 1
     chart.x_title = "Day" if daily else "Week ending"
-    # Daily points are labelled a whole number of weeks apart, weekly ones about 8 times.
-    label_every = 7 * math.ceil(len(points) / 56) if daily else math.ceil(len(points) / 8)
-    line = []
+    # Daily points are labelled a whole number of weeks apart, weekly ones about 4 times.
+    label_every = (
+        7 * math.ceil(len(points) / (7 * X_LABELS)) if daily else math.ceil(len(points) / X_LABELS)
+    )
+    line, marks = [], []
     for index, point in enumerate(points):
         x = LEFT + step * index
         line.append(None if point.ratio is None else (x, _y(point.ratio, top_value)))
@@ -350,16 +358,24 @@ def ratio_chart(points: Sequence[RatioPoint], span_title: str = DEFAULT_SPAN.tit
             chart.x_ticks.append(Tick(_n(x), _day(point.day)))
         if point.ratio is not None:
             chart.table_rows.append([_day(point.day), f"{point.ratio:.2f}"])
+            marks.append(
+                {
+                    "cx": _n(x),
+                    "cy": _n(_y(point.ratio, top_value)),
+                    "label": f"{_day(point.day)}: ratio {point.ratio:.2f}",
+                }
+            )
     band_top, band_bottom = _y(high, top_value), _y(low, top_value)
     chart.marks = {
         "band": {
             "y": _n(band_top),
             "height": _n(band_bottom - band_top),
-            "label_y": _n(band_top + 12),
+            "label_y": _n(band_top + 20),
             "label": f"Sweet spot {low:g}-{high:g}",
         },
         "warning": {"y": _n(_y(ACWR_WARNING, top_value)), "label": f"{ACWR_WARNING:g}"},
         "paths": _segments(line),
+        "points": marks,
         "last": None,
     }
     last = next(
@@ -390,7 +406,7 @@ def sleep_chart(points: Sequence[SleepPoint], span_title: str = DEFAULT_SPAN.tit
         title=f"Sleep and leg heaviness the morning after, {span_title}",
         description="",
         x_title="Hours slept",
-        y_title="Heaviness on waking (0-10)",
+        y_title="Heaviness (0-10)",
         table_head=["Morning", "Hours slept", "Heaviness on waking (0-10)"],
     )
     if not points:

@@ -840,6 +840,15 @@ def build_insights(
     )
 
 
+def this_week(insights: Sequence[Insight]) -> Insight | None:
+    """The one thing to try this week: the most severe insight that names a tip, unless all
+    that name one say things are going well."""
+    return next(
+        (insight for insight in insights if insight.tip_slug and insight.level != Level.GOOD),
+        None,
+    )
+
+
 # Private helpers.
 
 

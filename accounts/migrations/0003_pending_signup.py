@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ('username', models.CharField(max_length=150)),
                 ('email', models.EmailField(max_length=254)),
                 ('password', models.CharField(max_length=128)),
+                ('time_zone', models.CharField(default='Europe/London', max_length=64)),
                 ('next_url', models.CharField(blank=True, max_length=2000)),
                 ('token_hash', models.CharField(max_length=64, unique=True)),
                 ('created', models.DateTimeField(auto_now_add=True)),

@@ -5,7 +5,7 @@ Thin filters over `legs.formats`, where every display format and the km/mi conve
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django import template
@@ -39,3 +39,8 @@ def hms(value: timedelta | None) -> str:
 def plain_number(value: Decimal | float | None) -> str:
     """7.50 -> "7.5", 8.00 -> "8": hours of sleep without trailing zeros."""
     return formats.plain_number(value)
+
+
+@register.filter
+def machine_time(value: datetime) -> str:
+    return formats.machine_time(value)

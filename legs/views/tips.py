@@ -68,6 +68,8 @@ def tip_list(request: HttpRequest) -> HttpResponse:
         "tip_count": len(tips),
         "elsewhere": elsewhere,
         "is_fragment": wants_fragment(request),
+        "saved_ids": SavedTip.objects.tip_ids(request.user),
+        "back_to": url,
     }
     response = render_page(request, "legs/tips/list.html", context, fragment="results")
     if context["is_fragment"]:

@@ -81,6 +81,7 @@ def test_wrong_password_shows_form_error(client, member):
         ({"password2": "something-else-entirely"}, "didn’t match"),
         ({"username": "x" * 200}, "at most 150 characters"),
         ({"email": "not-an-email"}, "valid email"),
+        ({"time_zone": "Mars/Olympus_Mons"}, "Select a valid choice"),
     ],
 )
 def test_bad_signup_input_gets_a_form_error_and_creates_nothing(client, overrides, message):
@@ -89,6 +90,15 @@ def test_bad_signup_input_gets_a_form_error_and_creates_nothing(client, override
     assert response.status_code == 200
     assert message in response.content.decode()
     assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("sent", "saved"), [({"time_zone": "Asia/Tokyo"}, "Asia/Tokyo"), ({}, "Europe/London")]
+)
+def test_signup_saves_the_time_zone_the_select_says_or_the_default(client, sent, saved):
+    assert signup(client, **sent).status_code == 302
+    confirm_sign_up(client)
+    assert User.objects.get(username="newrunner").time_zone == saved
 
 
 def test_signup_without_csrf_token_is_refused(db):

@@ -322,3 +322,26 @@ def test_a_members_own_page_never_shows_to_another_member_even_after_she_loaded_
     visitor = Client().get(url)
     assert visitor.status_code == 302
     assert visitor["Location"].startswith(reverse("login"))
+
+
+def test_a_members_saved_tips_on_the_list_never_reach_a_visitor_or_another_member(catalogue):
+    """The tips list has save buttons for members only, each in the member's own state; the
+    copy cached for visitors has none, and nobody is served another's."""
+    from legs.models import SavedTip, Tip
+
+    alice_user = UserFactory(display_name=ALICE)
+    SavedTip.objects.create(user=alice_user, tip=Tip.objects.get(slug="get-enough-sleep"))
+    alice, bob = Client(), Client()
+    alice.force_login(alice_user)
+    bob.force_login(UserFactory(display_name="Bob Other"))
+    removes = 'Remove from My tips<span class="visually-hidden"> – Sleep seven'
+    for headers in ({}, HTMX):
+        assert removes in alice.get("/tips/?q=sleep", headers=headers).content.decode()
+        for visitor in (Client(), Client()):
+            html = visitor.get("/tips/?q=sleep", headers=headers).content.decode()
+            assert "My tips</button>" not in html
+            assert "save-box-" not in html
+        html = bob.get("/tips/?q=sleep", headers=headers).content.decode()
+        assert removes not in html
+        assert "Save to My tips<span" in html
+        assert removes in alice.get("/tips/?q=sleep", headers=headers).content.decode()

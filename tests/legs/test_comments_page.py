@@ -18,6 +18,7 @@ from legs.forms.comments import TIME_TRAP_SALT
 from legs.models import Comment, Status, Tip
 from legs.models.comments import with_comment_counts
 from tests.factories import CommentFactory, ModeratorFactory, ReplyFactory, TipFactory
+from tests.support import tip_page
 
 from .comments_support import post_comment
 
@@ -286,3 +287,13 @@ def test_a_reply_posted_with_htmx_redraws_the_page_of_its_thread(client):
     assert shown(html)[0] == 24  # the second page, which holds thread 10
     refused = post_comment(client, tip, htmx=True, parent=str(threads[3].pk), body="")
     assert shown(refused.content.decode())[0] == 4  # the form with its error, on its page
+
+
+def test_every_time_on_a_tip_page_is_valid_html_to_the_second(client):
+    """The W3C checker refuses fractions of a second in `<time datetime>`."""
+    tip = TipFactory()
+    ReplyFactory(parent=CommentFactory(tip=tip), tip=tip)
+    values = re.findall(r'<time datetime="([^"]+)"', tip_page(client, tip))
+    assert len(values) >= 3  # the last review, the source's date and the comments
+    pattern = r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d))?"
+    assert [value for value in values if not re.fullmatch(pattern, value)] == []

@@ -46,7 +46,7 @@ def test_weekly_bars_stand_on_a_real_scale_with_labelled_axes() -> None:
     assert [tick.label for tick in chart.y_ticks] == ["0", "10", "20", "30", "40"]
     assert [tick.label for tick in chart.y2_ticks] == ["0", "2", "4", "6", "8", "10"]
     assert chart.y_title == "Distance (km)"
-    assert chart.x_title == "Week starting (Monday)"
+    assert chart.x_title == "Week starting"  # short enough to read at 390 px
     bars = chart.marks["bars"]
     assert len(bars) == 12
     assert float(bars[-1]["height"]) == pytest.approx(2 * float(bars[-2]["height"]))
@@ -204,3 +204,21 @@ def test_the_totals_chart_draws_at_most_sixty_months() -> None:
         date(2026, 2, 1),
         date(2026, 3, 1),
     ]
+
+
+@pytest.mark.parametrize("count", [12, 26, 52])
+def test_a_chart_labels_only_a_few_weeks_so_the_labels_fit_a_phone(count) -> None:
+    chart = charts.distance_chart(weeks([5] * count), "km")
+    assert 3 <= len(chart.x_ticks) <= charts.X_LABELS
+    days = [RatioPoint(MONDAY + timedelta(days=n), 1.0) for n in range(count * 7)]
+    assert len(charts.ratio_chart(days).x_ticks) <= charts.X_LABELS + 1
+
+
+def test_each_bar_and_point_names_its_value_for_a_tap_or_the_focus() -> None:
+    chart = charts.distance_chart(weeks([10] * 12, [8] * 12, [None] * 11 + [3]), "km")
+    assert chart.marks["bars"][-1]["label"] == (
+        "Week of 23 Mar: 10.0 km, heaviness 8.0 out of 10 during runs and 3.0 on waking"
+    )
+    points = [RatioPoint(MONDAY + timedelta(days=n), None if n < 28 else 1.25) for n in range(30)]
+    marks = charts.ratio_chart(points).marks["points"]
+    assert [mark["label"] for mark in marks] == ["2 Feb: ratio 1.25", "3 Feb: ratio 1.25"]

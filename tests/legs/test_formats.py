@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -201,3 +201,8 @@ def test_formats_import_without_django_settings() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_machine_time_is_to_the_second_with_its_offset() -> None:
+    moment = datetime(2026, 3, 1, 9, 5, 7, 123456, tzinfo=UTC)
+    assert formats.machine_time(moment) == "2026-03-01T09:05:07+00:00"

@@ -858,3 +858,17 @@ def test_cadence_below_160_suggests_quick_light_steps_with_the_form_tip():
 )
 def test_cadence_stays_quiet_when_quick_or_on_too_little_data(runs):
     assert insights.rule_cadence(runs=runs, checkins=[], today=TODAY) is None
+
+
+def test_this_week_is_the_most_severe_insight_with_a_tip_and_never_a_good_one() -> None:
+    def insight(key: str, level: Level, tip: str | None) -> Insight:
+        return Insight(key=key, level=level, title=key, text="", tip_slug=tip)
+
+    red_without_tip = insight("red", Level.RED_FLAG, None)
+    warning = insight("warning", Level.WARNING, "rest-days")
+    note = insight("note", Level.NOTE, "get-enough-sleep")
+    good = insight("good", Level.GOOD, "get-enough-sleep")
+    assert insights.this_week([red_without_tip, warning, note, good]) is warning
+    assert insights.this_week([note, good]) is note
+    assert insights.this_week([red_without_tip, good]) is None
+    assert insights.this_week([]) is None
