@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from legs.formats import plural
 from legs.models import Comment, DigestHour, HeldEmails, Status
 from legs.models.comments import MODERATORS_GROUP
 
@@ -165,10 +166,11 @@ def send_digest(hour: datetime) -> int:
     hourly; once however often it runs. Returns how many emails went."""
     if not DigestHour.objects.filter(hour=hour, sent=False).update(sent=True):
         return 0
+    # Held in the hour: posted in it, or sent back to moderation by an edit made in it.
+    end = hour + timedelta(hours=1)
     held = list(
-        Comment.objects.filter(
-            status=Status.PENDING, created__gte=hour, created__lt=hour + timedelta(hours=1)
-        )
+        Comment.objects.filter(status=Status.PENDING)
+        .filter(Q(created__gte=hour, created__lt=end) | Q(edited__gte=hour, edited__lt=end))
         .select_related("tip", "parent")
         .order_by("created", "pk")
     )
@@ -179,13 +181,13 @@ def send_digest(hour: datetime) -> int:
         lines = [
             f"Hello {moderator.public_name},",
             "",
-            f"{len(held)} comment{'s' if len(held) != 1 else ''} held in the hour from "
+            f"{plural(len(held), 'comment')} held in the hour from "
             f"{timezone.localtime(hour):%H:%M} still wait{'s' if len(held) == 1 else ''} for you.",
         ]
         for number, comment in enumerate(held, start=1):
             lines += ["", f"{number}. ", *_describe(comment, moderator)]
         body = "\n".join(lines + FOOTER)
-        subject = f"{len(held)} held comment{'s' if len(held) != 1 else ''} waiting"
+        subject = f"{plural(len(held), 'held comment')} waiting"
         EmailMessage(subject=subject, body=body, to=[moderator.email]).send()
         sent += 1
     return sent

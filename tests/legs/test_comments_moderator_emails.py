@@ -105,6 +105,24 @@ def test_the_first_held_comment_of_an_hour_enqueues_one_digest_at_the_hours_end(
     assert len(links(message)) == 3
 
 
+def test_a_comment_sent_back_by_an_edit_is_in_the_digest_of_the_hour_it_was_edited(tip):
+    hourly = ModeratorFactory()
+    ModeratorSettings.objects.create(user=hourly, held_emails=HeldEmails.HOURLY)
+    now = timezone.now()
+    hour = moderation_mail.digest_hour(now)
+    CommentFactory(
+        tip=tip,
+        status=Status.PENDING,
+        body="Edited to add links",
+        created=now - timezone.timedelta(hours=3),
+        edited=now,
+    )
+    DigestHour.objects.create(hour=hour)
+    assert moderation_mail.send_digest(hour) == 1
+    assert "1 comment held" in mail.outbox[-1].body
+    assert "Edited to add links" in mail.outbox[-1].body
+
+
 def test_an_approve_link_shows_a_confirmation_and_changes_nothing_on_get(
     tip, moderator, django_capture_on_commit_callbacks
 ):
