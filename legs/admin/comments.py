@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
@@ -84,6 +85,59 @@ def filtered_changelist(request: HttpRequest) -> str:
     filters = QueryDict(request.POST.get("filters", "")).urlencode()
     changelist = reverse("admin:legs_comment_changelist")
     return f"{changelist}?{filters}" if filters else changelist
+
+
+def moderation_cell(*, comment: Comment, actions, undo_id, undo_to: str, held) -> str:
+    """A row's status and its actions: buttons of the list's own form (formaction), so each one
+    posts without JavaScript and comes back to the same filtered list; htmx sends the same POST
+    and redraws only this cell. Built in Python: a template per row cost a third of the list."""
+    name = comment.name
+    # The addresses of get_urls() below, from one reverse a row instead of one an action.
+    row_url = f"{reverse('admin:legs_comment_changelist')}{comment.pk}/"
+    buttons = [
+        format_html(
+            '<button type="submit" class="row-action" formaction="{url}" hx-post="{url}" '
+            'hx-target="closest td" hx-swap="innerHTML" data-action="{verb}" '
+            'aria-keyshortcuts="{key}">{label}<span class="visually-hidden"> {name}’s comment'
+            "</span></button>",
+            url=f"{row_url}moderate/{verb}/",
+            verb=verb,
+            key=key,
+            label=label,
+            name=name,
+        )
+        for verb, label, key in actions
+    ]
+    buttons.append(
+        format_html(
+            '<a class="row-action" href="{}" data-action="reply" aria-keyshortcuts="r">Reply'
+            '<span class="visually-hidden"> to {}</span></a>',
+            f"{row_url}reply/",
+            name,
+        )
+    )
+    if undo_id:
+        buttons.append(
+            format_html(
+                '<button type="submit" class="row-action row-undo" formaction="{url}" '
+                'hx-post="{url}" hx-target="closest td" hx-swap="innerHTML" data-action="undo" '
+                'aria-keyshortcuts="z">Undo<span class="visually-hidden"> for {name}’s comment'
+                "</span> (back to {to})</button>",
+                url=f"{reverse('admin:legs_comment_changelist')}undo/{undo_id}/",
+                name=name,
+                to=undo_to.lower(),
+            )
+        )
+    return format_html(
+        '<div class="row-moderation" data-comment="{}"><span class="row-status status-{}">{}{}'
+        '</span>{}<span class="row-actions">{}</span></div>',
+        comment.pk,
+        comment.status,
+        comment.get_status_display(),
+        " · hidden" if comment.hidden else "",
+        format_html('<span class="row-held">Held: {}</span>', ", ".join(held)) if held else "",
+        format_html_join("", "{}", ((button,) for button in buttons)),
+    )
 
 
 USED_LINK = "This link has been used already: each link in an email works once."
@@ -246,7 +300,16 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         """The status with the row's actions: buttons of the list's own form, so they work
         without JavaScript (post, then back to the same filtered list) and, with htmx, redraw
         this cell in place."""
-        return render_to_string("admin/legs/comment/_moderate.html", self._row_context(obj))
+        return moderation_cell(**self._row_context(obj))
+
+    def action_checkbox(self, obj: Comment) -> str:
+        """Django's checkbox, without a widget template per row (a hundred rows a page)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            f"Select this object for an action - {obj}",
+        )
 
     def _row_context(self, comment: Comment) -> dict:
         undo_to = getattr(comment, "undo_to", None)
@@ -499,7 +562,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             self.message_user(request, said)
             return HttpResponseRedirect(filtered_changelist(request))
         fresh = self.get_queryset(request).get(pk=comment.pk)
-        context = self._row_context(fresh) | {"said": said}
+        context = {"cell": moderation_cell(**self._row_context(fresh)), "said": said}
         return HttpResponse(render_to_string("admin/legs/comment/_moderated.html", context))
 
     @method_decorator(require_POST)
