@@ -3,6 +3,8 @@ and the next question, canned replies, promotion, and the history of every moder
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
@@ -15,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -87,13 +89,23 @@ def filtered_changelist(request: HttpRequest) -> str:
     return f"{changelist}?{filters}" if filters else changelist
 
 
+@functools.cache
+def _changelist_url(prefix: str, urlconf: str | None) -> str:
+    """The list's address, reversed once per script prefix and URLconf (a hundred rows a page)."""
+    return reverse("admin:legs_comment_changelist", urlconf=urlconf)
+
+
+def changelist_url() -> str:
+    return _changelist_url(get_script_prefix(), get_urlconf())
+
+
 def moderation_cell(*, comment: Comment, actions, undo_id, undo_to: str, held) -> str:
     """A row's status and its actions: buttons of the list's own form (formaction), so each one
     posts without JavaScript and comes back to the same filtered list; htmx sends the same POST
     and redraws only this cell. Built in Python: a template per row cost a third of the list."""
     name = comment.name
     # The addresses of get_urls() below, from one reverse a row instead of one an action.
-    row_url = f"{reverse('admin:legs_comment_changelist')}{comment.pk}/"
+    row_url = f"{changelist_url()}{comment.pk}/"
     buttons = [
         format_html(
             '<button type="submit" class="row-action" formaction="{url}" hx-post="{url}" '
@@ -123,7 +135,7 @@ def moderation_cell(*, comment: Comment, actions, undo_id, undo_to: str, held) -
                 'hx-post="{url}" hx-target="closest td" hx-swap="innerHTML" data-action="undo" '
                 'aria-keyshortcuts="z">Undo<span class="visually-hidden"> for {name}’s comment'
                 "</span> (back to {to})</button>",
-                url=f"{reverse('admin:legs_comment_changelist')}undo/{undo_id}/",
+                url=f"{changelist_url()}undo/{undo_id}/",
                 name=name,
                 to=undo_to.lower(),
             )
@@ -213,15 +225,17 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         "created",
     ]
     list_display_links = ["excerpt"]
+    # Dates by the column's sort and these ranges, not a date hierarchy: its list of years
+    # runs a Python function over every comment's date on SQLite (5,000 comments: 20 ms).
     list_filter = [
         "status",
+        "created",
         AnsweredFilter,
         ReportedFilter,
         ("tip", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["tip"]
     search_fields = ["name", "email", "body"]
-    date_hierarchy = "created"
     actions = ["approve", "reject", "mark_spam", "promote"]
     action_form = ModerationActionForm
     fieldsets = [
@@ -293,7 +307,27 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     @admin.display(description="name", ordering="name")
     def commenter(self, obj: Comment) -> str:
         """The name, with links to everything from the same email and the same address."""
-        return render_to_string("admin/legs/comment/_commenter.html", {"comment": obj})
+        links = [
+            format_html(
+                '<a href="?{}={}">by this {}<span class="visually-hidden"> ({})</span></a>',
+                lookup,
+                value,
+                what,
+                obj.name,
+            )
+            for lookup, what in (("email_hash", "email"), ("ip_hash", "address"))
+            if (value := getattr(obj, lookup))
+        ]
+        return format_html(
+            '<span class="row-commenter">{}</span>{}',
+            obj.name,
+            format_html(
+                ' <span class="row-commenter-links">{}</span>',
+                format_html_join(" ", "{}", ((link,) for link in links)),
+            )
+            if links
+            else "",
+        )
 
     @admin.display(description="status", ordering="status")
     def moderation(self, obj: Comment) -> str:

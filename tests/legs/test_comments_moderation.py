@@ -2,6 +2,7 @@
 reply, bulk spam that spares coach replies, and promoted answers taken down with their thread."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -352,3 +353,14 @@ def test_each_row_has_a_labelled_selection_checkbox_with_the_text_escaped(modera
     ) in html
     assert "<script>x</script>" not in html
     assert 'id="action-toggle"' in html
+
+
+def test_the_list_narrows_to_recent_comments_by_date(moderator_client):
+    old = CommentFactory(status=Status.PENDING, body="An old question")
+    Comment.objects.filter(pk=old.pk).update(created=timezone.now() - datetime.timedelta(days=40))
+    CommentFactory(status=Status.PENDING, body="A new question")
+    html = moderator_client.get(CHANGELIST).content.decode()
+    link = re.search(r'href="(\?created__gte=[^"]+)"[^>]*>Past 7 days', html).group(1)
+    recent = moderator_client.get(CHANGELIST + link.replace("&amp;", "&")).content.decode()
+    assert "A new question" in recent
+    assert "An old question" not in recent
