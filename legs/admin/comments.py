@@ -19,8 +19,9 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -102,43 +103,31 @@ def changelist_url() -> str:
 def moderation_cell(*, comment: Comment, actions, undo_id, undo_to: str, held) -> str:
     """A row's status and its actions: buttons of the list's own form (formaction), so each one
     posts without JavaScript and comes back to the same filtered list; htmx sends the same POST
-    and redraws only this cell. Built in Python: a template per row cost a third of the list."""
-    name = comment.name
-    # The addresses of get_urls() below, from one reverse a row instead of one an action.
+    and redraws only this cell. Built in Python, the commenter's name escaped once: a template
+    per row cost a third of the list, and format_html per button most of the rest."""
+    name = escape(comment.name)
+    # The addresses of get_urls() below, from one reverse a page instead of one an action.
     row_url = f"{changelist_url()}{comment.pk}/"
+    post = 'hx-target="closest td" hx-swap="innerHTML"'
+    # verb, label and key are this module's own constants (ROW_ACTIONS): nothing to escape.
     buttons = [
-        format_html(
-            '<button type="submit" class="row-action" formaction="{url}" hx-post="{url}" '
-            'hx-target="closest td" hx-swap="innerHTML" data-action="{verb}" '
-            'aria-keyshortcuts="{key}">{label}<span class="visually-hidden"> {name}’s comment'
-            "</span></button>",
-            url=f"{row_url}moderate/{verb}/",
-            verb=verb,
-            key=key,
-            label=label,
-            name=name,
-        )
+        f'<button type="submit" class="row-action" formaction="{row_url}moderate/{verb}/" '
+        f'hx-post="{row_url}moderate/{verb}/" {post} data-action="{verb}" '
+        f'aria-keyshortcuts="{key}">{label}<span class="visually-hidden"> {name}’s comment'
+        "</span></button>"
         for verb, label, key in actions
     ]
     buttons.append(
-        format_html(
-            '<a class="row-action" href="{}" data-action="reply" aria-keyshortcuts="r">Reply'
-            '<span class="visually-hidden"> to {}</span></a>',
-            f"{row_url}reply/",
-            name,
-        )
+        f'<a class="row-action" href="{row_url}reply/" data-action="reply" '
+        f'aria-keyshortcuts="r">Reply<span class="visually-hidden"> to {name}</span></a>'
     )
     if undo_id:
+        undo_url = f"{changelist_url()}undo/{int(undo_id)}/"
         buttons.append(
-            format_html(
-                '<button type="submit" class="row-action row-undo" formaction="{url}" '
-                'hx-post="{url}" hx-target="closest td" hx-swap="innerHTML" data-action="undo" '
-                'aria-keyshortcuts="z">Undo<span class="visually-hidden"> for {name}’s comment'
-                "</span> (back to {to})</button>",
-                url=f"{changelist_url()}undo/{undo_id}/",
-                name=name,
-                to=undo_to.lower(),
-            )
+            f'<button type="submit" class="row-action row-undo" formaction="{undo_url}" '
+            f'hx-post="{undo_url}" {post} data-action="undo" aria-keyshortcuts="z">Undo'
+            f'<span class="visually-hidden"> for {name}’s comment</span> '
+            f"(back to {escape(undo_to.lower())})</button>"
         )
     return format_html(
         '<div class="row-moderation" data-comment="{}"><span class="row-status status-{}">{}{}'
@@ -148,7 +137,7 @@ def moderation_cell(*, comment: Comment, actions, undo_id, undo_to: str, held) -
         comment.get_status_display(),
         " · hidden" if comment.hidden else "",
         format_html('<span class="row-held">Held: {}</span>', ", ".join(held)) if held else "",
-        format_html_join("", "{}", ((button,) for button in buttons)),
+        SafeString("".join(buttons)),  # every part above escaped or the module's own constants
     )
 
 
