@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import unicodedata
 import zoneinfo
 from datetime import timedelta
@@ -38,6 +39,10 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text.strip()).casefold()
 
 
+def new_diary_stamp() -> str:
+    return secrets.token_hex(8)
+
+
 class MemberManager(UserManager):
     def get_by_natural_key(self, username: str) -> User:
         return self.get(username__iexact=username)
@@ -64,6 +69,11 @@ class User(AbstractUser):
     username_key = models.CharField(max_length=150, db_index=True, editable=False, blank=True)
     email_key = models.CharField(max_length=254, db_index=True, editable=False, blank=True)
 
+    # Changed (to a new random value) by every write to the member's diary: the key of what is
+    # cached from it (legs/diary_cache.py). Random, not a counter, so a restored backup never
+    # meets entries cached under the same value before the restore.
+    diary_stamp = models.CharField(max_length=16, default=new_diary_stamp, editable=False)
+
     objects = MemberManager()
 
     class Meta:
@@ -80,6 +90,15 @@ class User(AbstractUser):
         self.email_key = fold(self.email)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "username_key", "email_key"}
+        elif not self._state.adding and not kwargs.get("force_insert"):
+            # A profile saved from an instance read before a diary write must not put the old
+            # stamp back (the cache would serve the diary as it was): only the writes of
+            # legs/diary_cache.py set it.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "diary_stamp"
+            ]
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

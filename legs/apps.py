@@ -35,6 +35,12 @@ class LegsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(bump_public_version, sender=model, dispatch_uid=f"public-{name}")
             post_delete.connect(bump_public_version, sender=model, dispatch_uid=f"public-{name}")
+        from legs.diary_cache import diary_written
+
+        for name in ("Run", "CheckIn"):
+            model = self.get_model(name)
+            post_save.connect(diary_written, sender=model, dispatch_uid=f"diary-{name}")
+            post_delete.connect(diary_written, sender=model, dispatch_uid=f"diary-{name}")
         Tip = self.get_model("Tip")
         Answer = self.get_model("TroubleshooterAnswer")
         for through in (Tip.causes.through, Tip.related.through, Answer.causes.through):

@@ -27,6 +27,7 @@ from accounts.models import User
 from config.public_cache import bump_public_version
 from legs import imports, moderation_mail, tasks
 from legs.activities import same_run
+from legs.diary_cache import bump_diary
 from legs.diary_schema import CHECKIN_ANSWERS
 from legs.models import (
     Block,
@@ -368,6 +369,7 @@ def diary_import(*, user: User, runs: list[Run], checkins: list[CheckIn]) -> Dia
             changed.append(existing)
     CheckIn.objects.bulk_create(new_checkins, batch_size=500)
     CheckIn.objects.bulk_update(changed, [*CHECKIN_ANSWERS, "updated"], batch_size=500)
+    bump_diary(user)  # bulk writes send no signals
     return DiaryImportResult(
         runs_added=len(new_runs),
         runs_already_there=len(runs) - len(new_runs),

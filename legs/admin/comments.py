@@ -3,9 +3,11 @@ and the next question, canned replies, promotion, and the history of every moder
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -15,9 +17,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -84,6 +88,57 @@ def filtered_changelist(request: HttpRequest) -> str:
     filters = QueryDict(request.POST.get("filters", "")).urlencode()
     changelist = reverse("admin:legs_comment_changelist")
     return f"{changelist}?{filters}" if filters else changelist
+
+
+@functools.cache
+def _changelist_url(prefix: str, urlconf: str | None) -> str:
+    """The list's address, reversed once per script prefix and URLconf (a hundred rows a page)."""
+    return reverse("admin:legs_comment_changelist", urlconf=urlconf)
+
+
+def changelist_url() -> str:
+    return _changelist_url(get_script_prefix(), get_urlconf())
+
+
+def moderation_cell(*, comment: Comment, actions, undo_id, undo_to: str, held) -> str:
+    """A row's status and its actions: buttons of the list's own form (formaction), so each one
+    posts without JavaScript and comes back to the same filtered list; htmx sends the same POST
+    and redraws only this cell. Built in Python, the commenter's name escaped once: a template
+    per row cost a third of the list, and format_html per button most of the rest."""
+    name = escape(comment.name)
+    # The addresses of get_urls() below, from one reverse a page instead of one an action.
+    row_url = f"{changelist_url()}{comment.pk}/"
+    post = 'hx-target="closest td" hx-swap="innerHTML"'
+    # verb, label and key are this module's own constants (ROW_ACTIONS): nothing to escape.
+    buttons = [
+        f'<button type="submit" class="row-action" formaction="{row_url}moderate/{verb}/" '
+        f'hx-post="{row_url}moderate/{verb}/" {post} data-action="{verb}" '
+        f'aria-keyshortcuts="{key}">{label}<span class="visually-hidden"> {name}’s comment'
+        "</span></button>"
+        for verb, label, key in actions
+    ]
+    buttons.append(
+        f'<a class="row-action" href="{row_url}reply/" data-action="reply" '
+        f'aria-keyshortcuts="r">Reply<span class="visually-hidden"> to {name}</span></a>'
+    )
+    if undo_id:
+        undo_url = f"{changelist_url()}undo/{int(undo_id)}/"
+        buttons.append(
+            f'<button type="submit" class="row-action row-undo" formaction="{undo_url}" '
+            f'hx-post="{undo_url}" {post} data-action="undo" aria-keyshortcuts="z">Undo'
+            f'<span class="visually-hidden"> for {name}’s comment</span> '
+            f"(back to {escape(undo_to.lower())})</button>"
+        )
+    return format_html(
+        '<div class="row-moderation" data-comment="{}"><span class="row-status status-{}">{}{}'
+        '</span>{}<span class="row-actions">{}</span></div>',
+        comment.pk,
+        comment.status,
+        comment.get_status_display(),
+        " · hidden" if comment.hidden else "",
+        format_html('<span class="row-held">Held: {}</span>', ", ".join(held)) if held else "",
+        SafeString("".join(buttons)),  # every part above escaped or the module's own constants
+    )
 
 
 USED_LINK = "This link has been used already: each link in an email works once."
@@ -159,15 +214,17 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         "created",
     ]
     list_display_links = ["excerpt"]
+    # Dates by the column's sort and these ranges, not a date hierarchy: its list of years
+    # runs a Python function over every comment's date on SQLite (5,000 comments: 20 ms).
     list_filter = [
         "status",
+        "created",
         AnsweredFilter,
         ReportedFilter,
         ("tip", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["tip"]
     search_fields = ["name", "email", "body"]
-    date_hierarchy = "created"
     actions = ["approve", "reject", "mark_spam", "promote"]
     action_form = ModerationActionForm
     fieldsets = [
@@ -239,14 +296,43 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     @admin.display(description="name", ordering="name")
     def commenter(self, obj: Comment) -> str:
         """The name, with links to everything from the same email and the same address."""
-        return render_to_string("admin/legs/comment/_commenter.html", {"comment": obj})
+        links = [
+            format_html(
+                '<a href="?{}={}">by this {}<span class="visually-hidden"> ({})</span></a>',
+                lookup,
+                value,
+                what,
+                obj.name,
+            )
+            for lookup, what in (("email_hash", "email"), ("ip_hash", "address"))
+            if (value := getattr(obj, lookup))
+        ]
+        return format_html(
+            '<span class="row-commenter">{}</span>{}',
+            obj.name,
+            format_html(
+                ' <span class="row-commenter-links">{}</span>',
+                format_html_join(" ", "{}", ((link,) for link in links)),
+            )
+            if links
+            else "",
+        )
 
     @admin.display(description="status", ordering="status")
     def moderation(self, obj: Comment) -> str:
         """The status with the row's actions: buttons of the list's own form, so they work
         without JavaScript (post, then back to the same filtered list) and, with htmx, redraw
         this cell in place."""
-        return render_to_string("admin/legs/comment/_moderate.html", self._row_context(obj))
+        return moderation_cell(**self._row_context(obj))
+
+    def action_checkbox(self, obj: Comment) -> str:
+        """Django's checkbox, without a widget template per row (a hundred rows a page)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            f"Select this object for an action - {obj}",
+        )
 
     def _row_context(self, comment: Comment) -> dict:
         undo_to = getattr(comment, "undo_to", None)
@@ -499,7 +585,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             self.message_user(request, said)
             return HttpResponseRedirect(filtered_changelist(request))
         fresh = self.get_queryset(request).get(pk=comment.pk)
-        context = self._row_context(fresh) | {"said": said}
+        context = {"cell": moderation_cell(**self._row_context(fresh)), "said": said}
         return HttpResponse(render_to_string("admin/legs/comment/_moderated.html", context))
 
     @method_decorator(require_POST)

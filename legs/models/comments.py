@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 
 from .tips import Question, Tip, TipQuerySet
@@ -294,7 +295,7 @@ class Comment(models.Model):
             reasons.append(HIDDEN_BY_REPORTS)
         return reasons
 
-    @property
+    @cached_property  # twice a row of the moderation list (its column, and str() for a label)
     def excerpt(self) -> str:
         return Truncator(" ".join(self.body.split())).chars(80)
 

@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import User
 from config.htmx import render_page, wants_fragment
 from config.uploads import upload_too_big
-from legs import charts, diary_calendar, diary_io, formats, imports, services
+from legs import charts, diary_cache, diary_calendar, diary_io, formats, imports, services
 from legs.forms.diary import CheckInForm, ImportForm, QuickRunForm, RunForm
 from legs.insights import WINDOW_DAYS, acwr_series, build_insights, running_streak
 from legs.models import CheckIn, ChecklistRun, Import, Run, Tip
@@ -100,7 +101,6 @@ def _charts_context(
     ratio_days = charts.ratio_days(span, today, first_day)
     return {
         "span": span,
-        "spans": charts.SPANS.values(),
         "period": period,
         "totals": _chart_totals(starts, _totals_rows(user, period, starts[0], today)),
         "ratios": [
@@ -121,7 +121,12 @@ def _dashboard_context(
     """Everything the dashboard shows, in a fixed number of queries whatever the diary's size:
     the runs and the check-ins are read once each (from ``_reads_from``) for the insights, the
     charts and the running trials alike."""
-    runs_from, checkins_from = _reads_from(span, today)
+    charts_key = diary_cache.key("charts", user, today, span.key)
+    charts_html = diary_cache.get(charts_key)
+    if charts_html is None:
+        runs_from, checkins_from = _reads_from(span, today)
+    else:  # the charts are cached: the insights' window is all that is read
+        runs_from = checkins_from = today - timedelta(WINDOW_DAYS - 1)
     all_runs = list(Run.objects.for_user(user).between(runs_from, today).for_dashboard())
     all_checkins = list(
         CheckIn.objects.for_user(user).between(checkins_from, today).for_dashboard()
@@ -139,7 +144,12 @@ def _dashboard_context(
     week_start = today - timedelta(days=6)
     last_week = [run for run in runs if run.date >= week_start]
     is_empty = not recent_runs and not recent_checkins
-    charts_context = {} if is_empty else _charts_context(user, today, span, all_runs, all_checkins)
+    if not is_empty and charts_html is None:
+        charts_html = render_to_string(
+            "legs/diary/dashboard.html#charts",
+            {"user": user, **_charts_context(user, today, span, all_runs, all_checkins)},
+        )
+        diary_cache.put(charts_key, charts_html)
     return {
         "form": form,
         "today": today,
@@ -148,7 +158,9 @@ def _dashboard_context(
             {"insight": insight, "tip_title": tip_titles.get(insight.tip_slug, "")}
             for insight in insights
         ],
-        **charts_context,
+        "span": span,
+        "spans": charts.SPANS.values(),
+        "charts_html": charts_html,
         "week_km": sum((run.distance_km for run in last_week), 0),
         "week_runs": len(last_week),
         "streak": running_streak(runs, checkins, today),

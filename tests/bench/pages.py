@@ -108,6 +108,7 @@ def _answering(route: list[tuple[str, int]]) -> Callable:
 
 def _fill_diary(member, days: range) -> None:
     """Daily runs and check-ins for the given days back from today (0 is today)."""
+    from legs.diary_cache import bump_diary
     from legs.models import CheckIn, Run
     from legs.models.diary import member_today
 
@@ -139,6 +140,7 @@ def _fill_diary(member, days: range) -> None:
         )
         for n in days
     )
+    bump_diary(member)  # bulk writes send no signals: what the dashboard cached is retired
 
 
 def _checklist_runs(member, days: range) -> None:

@@ -2,6 +2,7 @@
 reply, bulk spam that spares coach replies, and promoted answers taken down with their thread."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -332,3 +333,34 @@ def test_row_actions_and_undo_need_the_csrf_token(moderator):
     assert browser.post(undo_url(action), headers=HTMX).status_code == 403
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
+
+
+def test_row_buttons_post_to_the_moderation_and_reply_addresses(moderator_client):
+    comment = CommentFactory(status=Status.PENDING, name="Priya")
+    html = moderator_client.get(CHANGELIST).content.decode()
+    for verb in ("approve", "spam", "reject"):
+        url = moderate_url(comment, verb)
+        assert f'formaction="{url}" hx-post="{url}"' in html
+    assert f'href="{reverse("admin:legs_comment_reply", args=[comment.pk])}"' in html
+
+
+def test_each_row_has_a_labelled_selection_checkbox_with_the_text_escaped(moderator_client):
+    comment = CommentFactory(status=Status.PENDING, name="<script>x</script>")
+    html = moderator_client.get(CHANGELIST).content.decode()
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{comment.pk}" '
+        'class="action-select" aria-label="Select this object for an action - &lt;script&gt;'
+    ) in html
+    assert "<script>x</script>" not in html
+    assert 'id="action-toggle"' in html
+
+
+def test_the_list_narrows_to_recent_comments_by_date(moderator_client):
+    old = CommentFactory(status=Status.PENDING, body="An old question")
+    Comment.objects.filter(pk=old.pk).update(created=timezone.now() - datetime.timedelta(days=40))
+    CommentFactory(status=Status.PENDING, body="A new question")
+    html = moderator_client.get(CHANGELIST).content.decode()
+    link = re.search(r'href="(\?created__gte=[^"]+)"[^>]*>Past 7 days', html).group(1)
+    recent = moderator_client.get(CHANGELIST + link.replace("&amp;", "&")).content.decode()
+    assert "A new question" in recent
+    assert "An old question" not in recent

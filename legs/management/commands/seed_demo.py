@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from legs import services
+from legs.diary_cache import bump_diary
 from legs.models import CheckIn, Comment, Run, Status, Tip
 from legs.models.diary import member_today
 
@@ -254,6 +255,7 @@ def seed_diary(demo: Demo) -> None:
         day += timedelta(days=1)
     Run.objects.bulk_create(runs)
     CheckIn.objects.bulk_create(checkins)
+    bump_diary(demo.member)  # bulk writes send no signals
 
 
 SEED_STEPS: list[Callable[[Demo], None]] = [seed_comments, seed_diary]

@@ -1,0 +1,91 @@
+"""The site's form renderer: Django's, with its plainest widget templates written in Python.
+
+Django draws each widget from templates, and a <select> includes one template per <option>: the
+11-step effort and heaviness scales cost more than the rest of a form together, and the forms
+on the dashboard and the tips list were a third of those pages' time. These functions give the
+same markup, byte for byte (tests/config/test_forms_renderer.py compares them with Django's own
+templates); anything else still goes through the templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+INPUT = "django/forms/widgets/input.html"
+# The widgets whose template is nothing but an include of input.html.
+INPUTS = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("date", "email", "hidden", "number", "password", "search", "tel", "text", "url")
+}
+
+
+def attrs_html(attrs: Mapping[str, Any]) -> str:
+    """django/forms/widgets/attrs.html: True gives the bare name, False leaves it out."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def input_html(widget: Mapping[str, Any]) -> str:
+    value = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        format_html(' value="{}"', str(value)) if value is not None else "",
+        SafeString(attrs_html(widget["attrs"])),
+    )
+
+
+def option_html(option: Mapping[str, Any]) -> str:
+    return format_html(
+        '<option value="{}"{}>{}</option>',
+        str(option["value"]),
+        SafeString(attrs_html(option["attrs"])),
+        option["label"],
+    )
+
+
+def select_html(widget: Mapping[str, Any]) -> str | None:
+    """None when an option has a template of its own."""
+    parts = [
+        format_html('<select name="{}"{}>', widget["name"], SafeString(attrs_html(widget["attrs"])))
+    ]
+    for group_name, group_choices, _ in widget["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in group_choices:
+            if option["template_name"] != OPTION:
+                return None
+            parts.append(f"\n  {option_html(option)}\n")  # the option template's own newline
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+DRAWN: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+    SELECT: select_html,
+    INPUT: input_html,
+    **dict.fromkeys(INPUTS, input_html),
+}
+
+
+class Renderer(DjangoTemplates):
+    def render(self, template_name: str, context: dict, request=None) -> str:
+        draw = DRAWN.get(template_name)
+        html = draw(context["widget"]) if draw else None
+        if html is None:
+            return super().render(template_name, context, request)
+        return SafeString(html)

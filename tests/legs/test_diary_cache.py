@@ -1,0 +1,210 @@
+"""The dashboard's charts, cached per member (legs/diary_cache.py): never another member's, and
+every write to the diary shows at once, whichever way it was made."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from legs import services
+from legs.models import CheckIn, Run
+from legs.models.diary import member_today
+from tests.factories import CheckInFactory, RunFactory, UserFactory
+from tests.support import HTMX, clear_caches
+
+pytestmark = pytest.mark.django_db
+
+CHARTS = re.compile(
+    r'<div class="diary-charts">(.*?)<section aria-labelledby="recent-heading"', re.S
+)
+
+
+def charts(client, **params) -> str:
+    page = client.get(reverse("diary"), params).content.decode()
+    return CHARTS.search(page).group(1)
+
+
+def uncached_charts(client, **params) -> str:
+    clear_caches(counters=False)
+    return charts(client, **params)
+
+
+@pytest.fixture
+def diary(member):
+    today = member_today(member)
+    for days in range(1, 20):
+        RunFactory(user=member, date=today - timedelta(days), distance_km=Decimal(days % 5 + 3))
+        CheckInFactory(user=member, date=today - timedelta(days), sleep_hours=Decimal("7.0"))
+    return member
+
+
+def quick_run(member, **overrides: str) -> dict[str, str]:
+    return {
+        "date": member_today(member).isoformat(),
+        "distance_km": "18",
+        "duration": "1:45:00",
+        "kind": "long",
+        "rpe": "8",
+        "leg_heaviness": "6",
+        "warm_up_minutes": "10",
+        "cool_down_minutes": "5",
+    } | overrides
+
+
+def checkin(member) -> dict[str, str]:
+    return {
+        "date": member_today(member).isoformat(),
+        "sleep_hours": "4.5",
+        "leg_heaviness": "8",
+        "soreness": "2",
+        "fatigue": "3",
+        "stress": "4",
+        "iron_rich_meals": "2",
+    }
+
+
+def test_a_second_visit_is_served_the_same_charts_from_the_cache(member_client, diary):
+    first = charts(member_client)
+    assert first.count("<figure") == 3
+    assert charts(member_client) == first
+    assert uncached_charts(member_client) == first
+
+
+def test_a_member_never_sees_another_members_charts(client, diary, other_member):
+    today = member_today(other_member)
+    RunFactory(user=other_member, date=today - timedelta(2), distance_km=Decimal("42"))
+    client.force_login(diary)
+    mine = charts(client)
+    client.force_login(other_member)
+    theirs = charts(client)
+    assert theirs != mine
+    assert theirs == uncached_charts(client)
+    client.force_login(diary)
+    assert charts(client) == mine
+
+
+def _quick_add(client, member):
+    assert client.post(reverse("diary"), quick_run(member)).status_code == 302
+
+
+def _quick_add_htmx(client, member):
+    response = client.post(reverse("diary"), quick_run(member), headers=HTMX)
+    assert response.status_code == 200
+    # The summary swapped out of band already shows the new run.
+    assert CHARTS.search(response.content.decode()).group(1) == uncached_charts(client)
+
+
+def _run_form(client, member):
+    data = quick_run(member) | {"surface": "road"}
+    assert client.post(reverse("run_create"), data).status_code == 302
+
+
+def _run_edit(client, member):
+    run = Run.objects.filter(user=member).latest("date")
+    data = quick_run(member, date=run.date.isoformat()) | {"surface": "road"}
+    assert client.post(reverse("run_edit", args=[run.pk]), data).status_code == 302
+
+
+def _run_delete(client, member):
+    run = Run.objects.filter(user=member).latest("date")
+    assert client.post(reverse("run_delete", args=[run.pk])).status_code == 302
+
+
+def _checkin_form(client, member):
+    assert client.post(reverse("checkin_create"), checkin(member)).status_code == 302
+
+
+def _checkin_edit(client, member):
+    entry = CheckIn.objects.filter(user=member).latest("date")
+    data = checkin(member) | {"date": entry.date.isoformat()}
+    assert client.post(reverse("checkin_edit", args=[entry.pk]), data).status_code == 302
+
+
+def _checkin_delete(client, member):
+    entry = CheckIn.objects.filter(user=member).latest("date")
+    assert client.post(reverse("checkin_delete", args=[entry.pk])).status_code == 302
+
+
+def _effort(client, member):
+    run = Run.objects.filter(user=member).latest("date")
+    data = {"rpe": "10", "leg_heaviness": "9"}
+    assert client.post(reverse("run_effort", args=[run.pk]), data).status_code == 302
+
+
+def _import(client, member):
+    day = member_today(member) - timedelta(1)
+    run = Run(date=day, distance_km=Decimal("30"), duration=timedelta(hours=3), kind="long", rpe=9)
+    entry = CheckIn(
+        date=day, sleep_hours=Decimal("3"), leg_heaviness=9, soreness=3, fatigue=3, stress=3
+    )
+    services.diary_import(user=member, runs=[run], checkins=[entry])
+
+
+def _save_elsewhere(client, member):
+    """The admin, a script or a task: a plain save of a fresh instance."""
+    run = Run.objects.filter(pk=Run.objects.filter(user=member).latest("date").pk).get()
+    run.distance_km = Decimal("33")
+    run.save()
+
+
+def _units(client, member):
+    User.objects.filter(pk=member.pk).update(units="mi")
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        _quick_add,
+        _quick_add_htmx,
+        _run_form,
+        _run_edit,
+        _run_delete,
+        _checkin_form,
+        _checkin_edit,
+        _checkin_delete,
+        _effort,
+        _import,
+        _save_elsewhere,
+        _units,
+    ],
+)
+def test_every_write_shows_in_the_charts_at_once(member_client, diary, write):
+    before = charts(member_client)
+    write(member_client, diary)
+    after = charts(member_client)
+    assert after != before
+    assert after == uncached_charts(member_client)
+
+
+def test_each_span_is_cached_apart(member_client, diary):
+    weeks = charts(member_client)
+    year = charts(member_client, span="1y")
+    assert year != weeks
+    assert charts(member_client, span="1y") == year == uncached_charts(member_client, span="1y")
+
+
+def test_a_profile_saved_from_an_old_instance_keeps_the_new_stamp(member):
+    stale = User.objects.get(pk=member.pk)
+    RunFactory(user=member)
+    stamp = User.objects.get(pk=member.pk).diary_stamp
+    assert stamp != stale.diary_stamp
+    stale.display_name = "Renamed"
+    stale.save()
+    assert User.objects.get(pk=member.pk).diary_stamp == stamp
+
+
+def test_deleting_an_account_with_its_diary_writes_no_stamp_per_entry(
+    diary, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(60):
+        diary.delete()
+    assert not Run.objects.exists()
+
+
+def test_new_members_start_with_stamps_of_their_own():
+    assert UserFactory().diary_stamp != UserFactory().diary_stamp
