@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 SELECT = "django/forms/widgets/select.html"
@@ -26,56 +26,63 @@ INPUTS = {
 }
 
 
-def attrs_html(attrs: Mapping[str, Any]) -> str:
+def attrs_html(attrs: Mapping[str, Any]) -> SafeString:
     """django/forms/widgets/attrs.html: True gives the bare name, False leaves it out."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else format_html(' {}="{}"', name, str(value))
-        for name, value in attrs.items()
-        if value is not False
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(" {}", name)
+                if value is True
+                else format_html(' {}="{}"', name, str(value)),
+            )
+            for name, value in attrs.items()
+            if value is not False
+        ),
     )
 
 
-def input_html(widget: Mapping[str, Any]) -> str:
+def input_html(widget: Mapping[str, Any]) -> SafeString:
     value = widget["value"]
     return format_html(
         '<input type="{}" name="{}"{}{}>',
         widget["type"],
         widget["name"],
         format_html(' value="{}"', str(value)) if value is not None else "",
-        SafeString(attrs_html(widget["attrs"])),
+        attrs_html(widget["attrs"]),
     )
 
 
-def option_html(option: Mapping[str, Any]) -> str:
+def option_html(option: Mapping[str, Any]) -> SafeString:
     return format_html(
         '<option value="{}"{}>{}</option>',
         str(option["value"]),
-        SafeString(attrs_html(option["attrs"])),
+        attrs_html(option["attrs"]),
         option["label"],
     )
 
 
-def select_html(widget: Mapping[str, Any]) -> str | None:
+def select_html(widget: Mapping[str, Any]) -> SafeString | None:
     """None when an option has a template of its own."""
-    parts = [
-        format_html('<select name="{}"{}>', widget["name"], SafeString(attrs_html(widget["attrs"])))
-    ]
+    groups = []
     for group_name, group_choices, _ in widget["optgroups"]:
+        if any(option["template_name"] != OPTION for option in group_choices):
+            return None
+        # Each option on its own line, as the option template's own newline leaves it.
+        options = format_html_join("", "\n  {}\n", ((option_html(o),) for o in group_choices))
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
-        for option in group_choices:
-            if option["template_name"] != OPTION:
-                return None
-            parts.append(f"\n  {option_html(option)}\n")  # the option template's own newline
-        if group_name:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return "".join(parts)
+            options = format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, options)
+        groups.append((options,))
+    return format_html(
+        '<select name="{}"{}>{}\n</select>',
+        widget["name"],
+        attrs_html(widget["attrs"]),
+        format_html_join("", "{}", groups),
+    )
 
 
-DRAWN: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+DRAWN: dict[str, Callable[[Mapping[str, Any]], SafeString | None]] = {
     SELECT: select_html,
     INPUT: input_html,
     **dict.fromkeys(INPUTS, input_html),
@@ -88,4 +95,4 @@ class Renderer(DjangoTemplates):
         html = draw(context["widget"]) if draw else None
         if html is None:
             return super().render(template_name, context, request)
-        return SafeString(html)
+        return html
