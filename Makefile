@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: setup run serve test lint bench bench-queries bench-imports loadtest faults clean
+.PHONY: setup run serve test lint bench bench-queries bench-imports loadtest ramp faults clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -78,11 +78,15 @@ bench-imports: $(DEV_STAMP)
 
 # Load and faults (tests/load/, see its run.py): 20 simulated people for 60 s against gunicorn as
 # `make serve` runs it, once on SQLite and once on PostgreSQL (a database made and dropped for
-# the run), then a gunicorn worker killed and the PostgreSQL cluster stopped for a few seconds
+# the run), the ramp (rising rates until p95 passes 250 ms or an error or lost write appears) on
+# both, then a gunicorn worker killed and the PostgreSQL cluster stopped for a few seconds
 # mid-run. Loopback only. Needs PostgreSQL on 127.0.0.1:5432 and root for pg_ctlcluster; uses
-# Redis on 127.0.0.1:6379 when it answers. `make faults` runs the faults part alone.
+# Redis on 127.0.0.1:6379 when it answers. `make ramp` and `make faults` run their part alone.
 loadtest: $(DEV_STAMP)
 	$(PY) tests/load/run.py
+
+ramp: $(DEV_STAMP)
+	$(PY) tests/load/run.py ramp
 
 faults: $(DEV_STAMP)
 	$(PY) tests/load/run.py faults
