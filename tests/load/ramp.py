@@ -15,14 +15,15 @@ A step holds when its p95 latency is at most ``LOADTEST_RAMP_P95_MS`` and it pas
 of the load phases, as strict: no 5xx (as the people or gunicorn's access log saw it), no 4xx,
 no request without an answer, no write refused, and the database holding exactly the writes
 answered with success (checked after every step, while no one is writing). The ramp stops at the
-first step that does not hold, or after ``LOADTEST_RAMP_STEPS``, and prints every step, the
-highest that held (requests a second, p50/p95/p99) and the one that broke, with why. A step
-that broke on latency alone is the ramp's answer, not a failure; one that broke on an error or a
-lost write fails the run, as in the load phases.
+first step that does not hold, or after ``LOADTEST_RAMP_STEPS``; a step missed on latency alone
+is run once more first (on a shared machine a burst of other work can push one step over). It
+prints every step, the highest that held (requests a second, p50/p95/p99) and the one that
+broke, with why. A step that broke on latency alone is the ramp's answer, not a failure; one
+that broke on an error or a lost write fails the run, as in the load phases.
 
-Bounded: at most 12 steps of at most 60 s (8 of 20 s by default), on 127.0.0.1 only. The people
-run on the same machine as the server, and the figures depend on what else runs there: each
-step prints the load average and the load generator's own share of a CPU.
+Bounded: at most 12 steps of at most 60 s (8 of 20 s by default), each run at most twice, on
+127.0.0.1 only. The people run on the same machine as the server, and the figures depend on what
+else runs there: each step prints the load average and the load generator's own share of a CPU.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pathlib import Path
 from tests.load import harness
 from tests.load.browser import Record
 from tests.load.harness import say
-from tests.load.scenario import Ledger, Member, Person
+from tests.load.scenario import Ledger, Member, Person, Site
 
 STEPS = min(int(os.environ.get("LOADTEST_RAMP_STEPS", "8")), 12)
 STEP_SECONDS = min(float(os.environ.get("LOADTEST_RAMP_SECONDS", "20")), 60.0)
@@ -99,43 +100,19 @@ def ramp_phase(database: str, workdir: Path) -> dict[str, object]:
     }
 
 
-def run_steps(phase, site, ledger: Ledger, crowd: list[Person], server) -> list[dict]:
+def run_steps(phase: str, site: Site, ledger: Ledger, crowd: list[Person], server) -> list[dict]:
+    """Step after step until one does not hold; one missed on latency alone is run again
+    first (the machine may be shared: a burst of other work can push one step's p95 over)."""
     warm_up(site, crowd)
     steps: list[dict] = []
     held = broke = None  # (row, records, seconds): the last step that held, the one that broke
-    server_5xx = server.server_errors()
-    for step in range(STEPS):
-        people, think = step_load(step)
-        site.think_max = think
-        chosen = choose(crowd, people)
-        records: list[Record] = []
-        for person in chosen:
-            person.browser.records = records
-        failures = len(harness.failures)
-        start, cpu = time.monotonic(), time.process_time()
-        with harness.running(chosen):
-            harness.pause.wait(STEP_SECONDS)
-        seconds = time.monotonic() - start
-        load = harness.machine_load(time.process_time() - cpu, seconds)
-        figures = harness.latency_figures(records, seconds)
-        now_5xx = server.server_errors()
-        harness.check_answers(f"{phase} step {step + 1}", records, now_5xx - server_5xx)
-        server_5xx = now_5xx
-        harness.verify_writes(ledger, show=False)
-        harness.check_refused(f"{phase} step {step + 1}", ledger)
-        why = harness.failures[failures:]
-        if figures["p95"] > P95_MS:
-            why = [f"p95 {figures['p95']:.0f} ms > {P95_MS:.0f} ms", *why]
-        row = {
-            "step": step + 1,
-            "people": len(chosen),
-            "think": think,
-            **figures,
-            "held": not why,
-            "why": why,
-        }
+    for step in range(1, STEPS + 1):
+        row, records, seconds = measure_step(phase, site, ledger, crowd, server, step)
         steps.append(row)
-        say(f"  {step_line(row)}\n        {load}")
+        if not row["held"] and not row["errors"]:
+            say("        run again: it missed on latency alone")
+            row, records, seconds = measure_step(phase, site, ledger, crowd, server, step)
+            steps.append(row)
         if not row["held"]:
             broke = (row, records, seconds)
             break
@@ -146,7 +123,44 @@ def run_steps(phase, site, ledger: Ledger, crowd: list[Person], server) -> list[
     return steps
 
 
-def warm_up(site, crowd: list[Person]) -> None:
+def measure_step(
+    phase: str, site: Site, ledger: Ledger, crowd: list[Person], server, step: int
+) -> tuple[dict, list[Record], float]:
+    """One step (from 1): its figures, and whether it held and why not."""
+    people, think = step_load(step - 1)
+    site.think_max = think
+    chosen = choose(crowd, people)
+    records: list[Record] = []
+    for person in chosen:
+        person.browser.records = records
+    failures, server_5xx = len(harness.failures), server.server_errors()
+    start, cpu = time.monotonic(), time.process_time()
+    with harness.running(chosen):
+        harness.pause.wait(STEP_SECONDS)
+    seconds = time.monotonic() - start
+    load = harness.machine_load(time.process_time() - cpu, seconds)
+    figures = harness.latency_figures(records, seconds)
+    label = f"{phase} step {step}"
+    harness.check_answers(label, records, server.server_errors() - server_5xx)
+    harness.verify_writes(ledger, show=False)
+    harness.check_refused(label, ledger)
+    errors = harness.failures[failures:]
+    slow = [f"p95 {figures['p95']:.0f} ms > {P95_MS:.0f} ms"] if figures["p95"] > P95_MS else []
+    row = {
+        "step": step,
+        "people": len(chosen),
+        "think": think,
+        **figures,
+        "held": not (slow or errors),
+        "errors": errors,
+        "why": slow + errors,
+        "load": load,
+    }
+    say(f"  {step_line(row)}\n        {load}")
+    return row, records, seconds
+
+
+def warm_up(site: Site, crowd: list[Person]) -> None:
     """The first step's people for WARM_UP_SECONDS, not measured: every gunicorn worker loads
     its templates and opens its connections before the first step's clock starts (their writes
     are in the ledger and checked with the rest)."""
