@@ -8,12 +8,19 @@ page is requested at both, so a query count that grows with the data shows as a 
   being tried, imported runs waiting for their effort, an import running) and a few comments on
   the benchmark tip;
 - large: the same grown to 2,000 members, 300 approved comments on the benchmark tip (replies
-  and a coach's reply among them), and five years of daily runs and check-ins (with a weekly
-  checklist) for the "long diary" member. The "week" member keeps their single week.
+  and a coach's reply among them), 5,000 comments in all for the moderators' list (approved,
+  waiting, spam and reported, on every tip), and five years of daily runs and check-ins (with a
+  weekly checklist) for the "long diary" member. The "week" member keeps their single week.
 
 So "dashboard (long diary)" is one member's dashboard measured at one week (small) and at five
 years (large): "the same count at both sizes" is checked on the page whose data grows, and its
-server time at the large size is compared with the one-week member's.
+server time at the large size is compared with the one-week member's. The other diary pages are
+the long diary's too, for the same reason. The coach is a moderator: the comment list of the
+admin is measured as them.
+
+Each page has a kind, and the runner (tests/bench/run.py) gives each kind its budgets:
+``visitor`` (public pages, served from the page cache), ``member`` (a member's own pages, never
+cached whole) and ``moderation`` (the admin's comment list).
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ LONG_MEMBER = "bench-years"
 COACH = "bench-coach"
 MEMBERS = 2_000
 TIP_COMMENTS = 300
+MODERATION_COMMENTS = 5_000  # every comment, at the large size: what the moderators' list pages
+SMALL_MODERATION_COMMENTS = 20
 SMALL_DAYS = 7
 LARGE_DAYS = 5 * 365 + 1
 
@@ -41,14 +50,19 @@ class Page:
     name: str
     path: str
     member: str | None = None  # the username to log in as, or a visitor
-    public: bool = True  # public pages have the throughput floor
+    kind: str = "visitor"  # "visitor", "member" or "moderation": which budgets apply
     # Brings a fresh client to the state the page needs (a visitor's troubleshooter answers
     # kept in their session); the runner sends the resulting session cookie with wrk too.
     prepare: Callable | None = None
 
 
+def member_page(name: str, path: str, username: str = LONG_MEMBER) -> Page:
+    return Page(name, path, username, kind="member")
+
+
 def pages() -> list[Page]:
-    """Public pages as a first-time visitor, diary pages as their members."""
+    """Public pages as a first-time visitor, members' pages as their members, the moderators'
+    comment list as the coach."""
     question, answers = _troubleshooter_route()
     return [
         Page("home", "/"),
@@ -69,10 +83,24 @@ def pages() -> list[Page]:
             f"/checklists/{TROUBLESHOOTER}/result/",
             prepare=_answering(answers),
         ),
-        Page("dashboard (1 week)", "/diary/", WEEK_MEMBER, public=False),
-        Page("dashboard (long diary)", "/diary/", LONG_MEMBER, public=False),
-        Page("run list (long diary)", "/diary/runs/", LONG_MEMBER, public=False),
-        Page("tip as member", f"/tips/{BENCH_TIP}/", WEEK_MEMBER, public=False),
+        member_page("dashboard (1 week)", "/diary/", WEEK_MEMBER),
+        member_page("dashboard (long diary)", "/diary/"),
+        member_page("run list (long diary)", "/diary/runs/"),
+        member_page("check-in list (long diary)", "/diary/checkins/"),
+        member_page("calendar (long diary)", "/diary/calendar/"),
+        member_page("totals (long diary)", "/diary/totals/"),
+        member_page("experiments (long diary)", "/diary/experiments/"),
+        member_page("import page (long diary)", "/diary/import/"),
+        member_page("tip as member", f"/tips/{BENCH_TIP}/", WEEK_MEMBER),
+        member_page("checklist as member (long diary)", "/checklists/after-your-run/"),
+        member_page("saved tips", "/tips/saved/"),
+        member_page("profile", "/accounts/profile/"),
+        Page(
+            f"moderation: comment list ({MODERATION_COMMENTS:,} at large)",
+            "/admin/legs/comment/",
+            COACH,
+            kind="moderation",
+        ),
     ]
 
 
@@ -240,24 +268,66 @@ def _comments(tip, count: int, *, start: int, coach) -> None:
         )
 
 
-def build_small() -> None:
-    """The content fixtures (already loaded), a coach, the two diary members with one week
-    each and one finished checklist apiece, and five comments on the benchmark tip."""
-    from accounts.models import User
-    from legs.models import Tip
+def _moderation_queue(count: int) -> None:
+    """`count` more comments for the moderators' list, on every published tip, as a queue
+    holds them: most approved, some waiting (with why), some spam, a few hidden by reports."""
+    from django.utils import timezone
 
-    coach = User.objects.create_user(COACH, f"{COACH}@example.com", is_staff=True)
+    from legs.models import Comment, Status, Tip
+    from legs.models.comments import HeldReason, email_hash, ip_hash
+
+    tips = list(Tip.objects.published())
+    now = timezone.now()
+    start = Comment.objects.count()
+    shapes = [
+        {"status": Status.APPROVED},
+        {"status": Status.APPROVED},
+        {"status": Status.APPROVED},
+        {"status": Status.PENDING, "held_because": HeldReason.FIRST},
+        {"status": Status.PENDING, "held_because": f"{HeldReason.FIRST} {HeldReason.LINKS}"},
+        {"status": Status.SPAM, "held_because": HeldReason.WORD},
+        {"status": Status.APPROVED, "hidden": True, "report_count": 3, "report_weight": 3},
+    ]
+    Comment.objects.bulk_create(
+        Comment(
+            tip=tips[n % len(tips)],
+            name=f"Queue reader {n}",
+            email=f"queue{n % 500}@example.com",
+            email_hash=email_hash(f"queue{n % 500}@example.com"),
+            ip_hash=ip_hash(f"192.0.2.{n % 250}"),
+            body=f"Queue comment {n}: heavy legs on every hill this week, is that the iron?",
+            created=now - timedelta(minutes=17 * n),
+            **shapes[n % len(shapes)],
+        )
+        for n in range(start, start + count)
+    )
+
+
+def build_small() -> None:
+    """The content fixtures (already loaded), a coach who moderates, the two diary members with
+    one week each, one finished checklist and two saved tips apiece, five comments on the
+    benchmark tip and a short moderation queue."""
+    from accounts.models import User
+    from legs import services
+    from legs.models import SavedTip, Tip
+
+    coach = User.objects.create_user(COACH, f"{COACH}@example.com")
+    services.moderator_make(user=coach)
     for username in (WEEK_MEMBER, LONG_MEMBER):
         member = User.objects.create_user(username, f"{username}@example.com")
         _fill_diary(member, range(SMALL_DAYS))
         _checklist_runs(member, range(SMALL_DAYS))
         _busy_dashboard(member)
+        for slug in (BENCH_TIP, "get-enough-sleep"):
+            SavedTip.objects.create(user=member, tip=Tip.objects.get(slug=slug))
     _comments(Tip.objects.get(slug=BENCH_TIP), 4, start=0, coach=coach)
+    _moderation_queue(SMALL_MODERATION_COMMENTS)
 
 
 def build_large() -> None:
     """Grow the small data set: 2,000 members, 300 approved comments on the benchmark tip,
-    five years of diary (and a weekly checklist) for the long-diary member."""
+    5,000 comments in all, five years of diary (and a weekly checklist) for the long-diary
+    member."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
@@ -279,6 +349,7 @@ def build_large() -> None:
         tip = Tip.objects.get(slug=BENCH_TIP)
         have = Comment.objects.approved().for_tip(tip).count()
         _comments(tip, TIP_COMMENTS - have, start=have, coach=User.objects.get(username=COACH))
+        _moderation_queue(MODERATION_COMMENTS - Comment.objects.count())
         member = User.objects.get(username=LONG_MEMBER)
         _fill_diary(member, range(SMALL_DAYS, LARGE_DAYS))
         _checklist_runs(member, range(SMALL_DAYS, LARGE_DAYS))

@@ -413,7 +413,7 @@ def test_query_count_is_the_same_for_a_week_and_five_years_of_daily_entries(
     assert counts[0] == counts[1]
 
 
-DASHBOARD_QUERY_BUDGET = 12  # tests/bench/run.py's QUERY_BUDGET
+DASHBOARD_QUERY_BUDGET = 12  # tests/bench/run.py's QUERY_BUDGETS["member"]
 
 
 @pytest.mark.parametrize("span", ["", "?span=6m", "?span=1y", "?span=all"])

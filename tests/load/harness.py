@@ -237,13 +237,16 @@ def keep_going(person: Person, stop: threading.Event) -> None:
         raise
 
 
-def people(site: Site, ledger: Ledger, members: list[str], records: list[Record]) -> list[Person]:
+def people(
+    site: Site, ledger: Ledger, members: list[str], records: list[Record], total: int = USERS
+) -> list[Person]:
+    """The members (logged in here, before any clock starts) and visitors up to `total`."""
     today = date.today()
     crowd: list[Person] = []
     for n, name in enumerate(members):
         browser = Browser(site.port, name, records)
         crowd.append(Member(name, site, ledger, browser, seed=n, today=today))
-    for n in range(USERS - len(members)):
+    for n in range(total - len(members)):
         name = f"load-visitor-{n:02d}"
         crowd.append(Person(name, site, ledger, Browser(site.port, name, records), seed=100 + n))
     threads = [
@@ -318,6 +321,25 @@ def print_records(records: list[Record], seconds: float) -> dict[str, float]:
     return figures
 
 
+def check_answers(phase: str, records: list[Record], server_5xx: int) -> dict[str, int]:
+    """Every request answered, none with a 5xx (as the people and as gunicorn's log saw it),
+    none with a 4xx: the people send only what the pages offer them, so a 4xx is a fault (CSRF,
+    a lost session)."""
+    errors = [record for record in records if record.status is None]
+    five = [record for record in records if record.status and record.status >= 500]
+    four = [record for record in records if record.status and 400 <= record.status < 500]
+    check(not five, f"{phase}: {len(five)} answers were 5xx")
+    check(not four, f"{phase}: {len(four)} answers were 4xx {four[:3]}")
+    check(not errors, f"{phase}: {len(errors)} requests got no answer {errors[:3]}")
+    check(not server_5xx, f"{phase}: gunicorn's access log holds {server_5xx} 5xx answers")
+    return {"5xx": len(five), "no answer": len(errors)}
+
+
+def check_refused(phase: str, ledger: Ledger) -> None:
+    for kind in KINDS:
+        check(not ledger.refused[kind], f"{phase}: {ledger.refused[kind]} {kind} refused")
+
+
 # --- what the database holds
 
 
@@ -351,10 +373,11 @@ def database_writes() -> dict[str, object]:
     return {"comments": comments, "runs": runs, "check-ins": checkins, "ticks": ticks}
 
 
-def verify_writes(ledger: Ledger) -> dict[str, dict[str, int]]:
+def verify_writes(ledger: Ledger, *, show: bool = True) -> dict[str, dict[str, int]]:
     """The database against the ledger: every saved write there once, nothing unanswered.
 
     An ambiguous write (no answer, or a 5xx) may be there or not; without faults there is none.
+    ``show=False`` checks without printing the table (the ramp checks after every step).
     """
     found = database_writes()
     table: dict[str, dict[str, int]] = {}
@@ -412,6 +435,13 @@ def verify_writes(ledger: Ledger) -> dict[str, dict[str, int]]:
         set(ticks),
         sum(n - 1 for n in ticks.values()),
     )
+    check(not ledger.contradictions, f"pages contradicted saved writes: {ledger.contradictions}")
+    if show:
+        print_writes(table)
+    return table
+
+
+def print_writes(table: dict[str, dict[str, int]]) -> None:
     say(
         f"  {'writes':<11}{'answered ok':>12}{'refused':>9}{'ambiguous':>11}{'(saved)':>9}"
         f"{'rows expected':>15}{'rows found':>12}"
@@ -425,8 +455,6 @@ def verify_writes(ledger: Ledger) -> dict[str, dict[str, int]]:
             f"{row['ambiguous found saved']:>9}{row['expected rows']:>15}{row['rows found']:>12}"
             f"{note}"
         )
-    check(not ledger.contradictions, f"pages contradicted saved writes: {ledger.contradictions}")
-    return table
 
 
 # --- phases
@@ -450,10 +478,11 @@ def server_env(database_url: str, redis_url: str, prefix: str) -> dict[str, str]
 
 
 @contextlib.contextmanager
-def environment(phase: str, workdir: Path) -> Iterator[dict[str, str]]:
-    """The database (and cache) a phase runs on, made for it and removed after it."""
+def environment(phase: str, workdir: Path, database: str = "") -> Iterator[dict[str, str]]:
+    """The database (and cache) a phase runs on, made for it and removed after it: SQLite for
+    the ``sqlite`` phase (or ``database="sqlite"``), PostgreSQL (with Redis) otherwise."""
     os.environ.pop("REDIS_URL", None)
-    if phase == "sqlite":
+    if (database or phase) == "sqlite":
         yield server_env(f"sqlite:///{workdir / 'load.sqlite3'}", "", "")
         return
     name = f"legs_{phase}_{os.getpid()}"

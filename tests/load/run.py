@@ -1,12 +1,15 @@
-"""`make loadtest`: 20 simulated people for 60 s against the production set-up, then faults.
+"""`make loadtest`: 20 simulated people for 60 s against the production set-up, a ramp, faults.
 
-Three phases, each in its own process (Django binds one database per process), each against a
+Five phases, each in its own process (Django binds one database per process), each against a
 throwaway database and its own gunicorn started as `make serve` does (prod settings,
 collectstatic, gunicorn.conf.py, 127.0.0.1 only):
 
 - ``sqlite``: a SQLite file in a temporary folder, local-memory cache;
 - ``postgres``: a database created for the run on the local PostgreSQL (and Redis for cache,
   sessions and rate-limit counters when one answers on 127.0.0.1:6379, under its own key prefix);
+- ``ramp-sqlite`` and ``ramp-postgres`` (``ramp`` names both): the same people at rising rates,
+  step by step, until p95 passes 250 ms or an error or a lost write appears; the highest step
+  that held and the one that broke (see tests/load/ramp.py);
 - ``faults``: the PostgreSQL set-up again, with one gunicorn worker killed mid-run, then the
   database server stopped for a few seconds and started again (always, in a ``finally``).
 
@@ -14,7 +17,8 @@ Each load phase asserts no 5xx and no failed connection, then that the database 
 the writes answered with success (see tests/load/scenario.py), and prints requests per second
 and p50/p95/p99 latency. Exit status is non-zero when anything failed.
 
-    .venv/bin/python tests/load/run.py              # all three phases (make loadtest)
+    .venv/bin/python tests/load/run.py              # every phase (make loadtest)
+    .venv/bin/python tests/load/run.py ramp         # the ramp on both databases (make ramp)
     .venv/bin/python tests/load/run.py faults       # one phase (make faults)
 
 Environment: LOADTEST_SECONDS (60), LOADTEST_USERS (20), LOADTEST_THINK_MAX (0.5 s between
@@ -22,7 +26,10 @@ actions), LOADTEST_POSTGRES_URL (postgres://postgres@127.0.0.1:5432), LOADTEST_R
 (redis://127.0.0.1:6379/0; "off" to leave Redis out), LOADTEST_PG_CLUSTER ("15 main": the
 cluster pg_ctlcluster stops), LOADTEST_OUTAGE_SECONDS (4, at most 6: how long it stays stopped;
 stopping and starting add a few seconds), LOADTEST_QUIET_WAIT (120 s to wait for other clients of
-the shared cluster to finish before stopping it).
+the shared cluster to finish before stopping it). The ramp: LOADTEST_RAMP_STEPS (8, at most 12),
+LOADTEST_RAMP_SECONDS (20 s a step, at most 60), LOADTEST_RAMP_USERS (8 people in the first
+step), LOADTEST_RAMP_THINK (0.8 s: their longest think in the first step), LOADTEST_RAMP_GROWTH
+(1.6: the rate each step offers over the one before), LOADTEST_RAMP_P95_MS (250).
 """
 
 from __future__ import annotations
@@ -41,10 +48,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.load import harness  # noqa: E402
-from tests.load.harness import check, say  # noqa: E402
-from tests.load.scenario import KINDS, Ledger  # noqa: E402
+from tests.load.harness import say  # noqa: E402
+from tests.load.ramp import ramp_phase, step_line  # noqa: E402
+from tests.load.scenario import Ledger  # noqa: E402
 
-PHASES = ("sqlite", "postgres", "faults")
+PHASES = ("sqlite", "postgres", "ramp-sqlite", "ramp-postgres", "faults")
+# Names that stand for several phases on the command line.
+GROUPS = {"ramp": ("ramp-sqlite", "ramp-postgres")}
 
 
 def load_phase(phase: str, workdir: Path) -> dict[str, object]:
@@ -74,23 +84,14 @@ def load_phase(phase: str, workdir: Path) -> dict[str, object]:
             say(f"  during the run: {harness.machine_load(time.process_time() - cpu, seconds)}")
             server_5xx = server.server_errors()
         figures = harness.print_records(records, seconds)
-        errors = [record for record in records if record.status is None]
-        five = [record for record in records if record.status and record.status >= 500]
-        four = [record for record in records if record.status and 400 <= record.status < 500]
-        check(not five, f"{phase}: {len(five)} answers were 5xx")
-        # The people send only what the pages offer them: a 4xx is a fault (CSRF, a lost session).
-        check(not four, f"{phase}: {len(four)} answers were 4xx {four[:3]}")
-        check(not errors, f"{phase}: {len(errors)} requests got no answer {errors[:3]}")
-        check(not server_5xx, f"{phase}: gunicorn's access log holds {server_5xx} 5xx answers")
+        answers = harness.check_answers(phase, records, server_5xx)
         writes = harness.verify_writes(ledger)
-        for kind in KINDS:
-            check(not ledger.refused[kind], f"{phase}: {ledger.refused[kind]} {kind} refused")
+        harness.check_refused(phase, ledger)
         return {
             "phase": phase,
             "setup": harness.describe(env),
             **figures,
-            "5xx": len(five),
-            "no answer": len(errors),
+            **answers,
             "writes": writes,
         }
 
@@ -99,6 +100,10 @@ def print_summary(results: list[dict]) -> None:
     say("\n== summary")
     for result in results:
         verdict = "FAILED" if result.get("failed") else "passed"
+        if "steps" in result:
+            say(f"  {result['phase']:<14}{verdict:<8}{result['setup']}")
+            print_ramp(result)
+            continue
         if "rps" not in result:
             say(f"  {result['phase']:<9}{verdict}")
             continue
@@ -116,11 +121,30 @@ def print_summary(results: list[dict]) -> None:
             say(f"           {line}")
 
 
+def print_ramp(result: dict) -> None:
+    for row in result["steps"]:
+        say(f"           {step_line(row)}")
+    held, broke = result["held"], result["broke"]
+    say(
+        "           highest step that held: "
+        + (
+            f"{held['step']} ({held['people']} people), {held['rps']:.1f} req/s, "
+            f"p50 {held['p50']:.0f} ms, p95 {held['p95']:.0f} ms, p99 {held['p99']:.0f} ms"
+            if held
+            else "none"
+        )
+    )
+    say(
+        "           broke at: "
+        + (f"step {broke['step']}: " + "; ".join(broke["why"]) if broke else "no step (all held)")
+    )
+
+
 def main() -> int:
-    phases = sys.argv[1:] or list(PHASES)
+    phases = [phase for name in sys.argv[1:] or list(PHASES) for phase in GROUPS.get(name, (name,))]
     unknown = set(phases) - set(PHASES)
     if unknown:
-        say(f"unknown phase {sorted(unknown)}; choose from {', '.join(PHASES)}")
+        say(f"unknown phase {sorted(unknown)}; choose from {', '.join([*PHASES, *GROUPS])}")
         return 2
     results, status = [], 0
     for phase in phases:
@@ -147,6 +171,8 @@ def phase_main(phase: str, summary: Path) -> int:
             from tests.load.faults import faults_phase
 
             result = faults_phase(workdir)
+        elif phase.startswith("ramp-"):
+            result = ramp_phase(phase.removeprefix("ramp-"), workdir)
         else:
             result = load_phase(phase, workdir)
     finally:
