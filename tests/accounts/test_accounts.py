@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
-from tests.support import confirm_sign_up
+from tests.support import confirm_sign_up, signup_link
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +180,19 @@ def test_signup_next_never_leaves_the_site(client):
     confirmed = confirm_sign_up(client)
     assert confirmed.status_code == 302
     assert "evil.example.com" not in confirmed["Location"]
+
+
+@pytest.mark.parametrize("members", [0, 30])
+def test_the_sign_up_pages_make_the_same_few_queries_however_many_members(
+    client, django_assert_max_num_queries, members
+):
+    UserFactory.create_batch(members)
+    assert signup(client).status_code == 302
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("signup_sent")).status_code == 200
+    link = signup_link()
+    with django_assert_max_num_queries(4):
+        assert client.get(link).status_code == 200
+    # Making the account and logging in: the same whatever the number of members.
+    with django_assert_max_num_queries(17):
+        assert client.post(link).status_code == 302

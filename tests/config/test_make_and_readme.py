@@ -1,7 +1,6 @@
 """The two commands a newcomer types: `make run` where they ask, and the README's next step."""
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 @pytest.mark.parametrize(
     ("arguments", "address"),
     [([], "127.0.0.1:8000"), (["ADDR=127.0.0.1:8001"], "127.0.0.1:8001")],

@@ -169,3 +169,13 @@ def test_the_remember_box_is_never_sent_and_never_filled_by_the_server(client, t
     assert "checked" not in box
     assert "Remember my name and email in this browser" in html
     assert "js/remember.js" in html
+
+
+@pytest.mark.parametrize("others", [0, 40])
+def test_the_edit_page_makes_the_same_few_queries_however_long_the_thread(
+    member, member_client, django_assert_max_num_queries, others
+):
+    comment = CommentFactory(user=member, body="Before")
+    CommentFactory.create_batch(others, tip=comment.tip)
+    with django_assert_max_num_queries(8):
+        assert member_client.get(edit_url(comment)).status_code == 200

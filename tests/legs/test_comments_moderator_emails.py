@@ -258,3 +258,18 @@ def test_a_commenter_who_did_not_ask_is_not_told(
     with django_capture_on_commit_callbacks(execute=True):
         moderator_client.post(reverse("admin:legs_comment_moderate", args=[comment.pk, "approve"]))
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("others", [0, 40])
+def test_the_link_and_settings_pages_make_the_same_few_queries_however_many_comments(
+    tip, moderator, django_capture_on_commit_callbacks, django_assert_max_num_queries, others
+):
+    CommentFactory.create_batch(others, tip=tip)
+    hold(tip, django_capture_on_commit_callbacks, body="Held for the link")
+    browser = Client()
+    browser.force_login(moderator)
+    with django_assert_max_num_queries(10):
+        assert browser.get(links(mail.outbox[0])["Approve"]).status_code == 200
+    with django_assert_max_num_queries(8):
+        url = reverse("admin:legs_comment_email_settings")
+        assert browser.get(url).status_code == 200

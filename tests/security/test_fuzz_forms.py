@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from legs import imports
 from legs.diary_io import COLUMNS
 from legs.models import (
+    Block,
     CheckIn,
     ChecklistRun,
     ChecklistRunAnswer,
@@ -33,6 +34,7 @@ from legs.models import (
     ItemOutcome,
     Run,
     SavedTip,
+    Status,
     Tip,
     Trial,
 )
@@ -165,6 +167,59 @@ def test_the_comment_field_check_survives_any_input(world, data, trigger, role):
         )
         assert response.status_code in (200, 400)
         assert Comment.objects.count() == before
+
+
+@fuzz
+@given(data=form(body=field("Edited: warm up longer", st.text(max_size=3000))))
+def test_editing_ones_own_comment_survives_any_input_and_keeps_a_text(world, data):
+    with isolated():
+        comment = Comment.objects.create(
+            tip=world.tip, user=world.owner, name="Owner", body="Before", status=Status.APPROVED
+        )
+        response = post_form(
+            logged_in(world, "owner"),
+            reverse("comment_edit", args=[world.tip.slug, comment.pk]),
+            data,
+        )
+        assert_not_a_server_error(response)
+        comment.refresh_from_db()
+        assert comment.body.strip()
+        if response.status_code != 302:  # refused: the text stays as it was
+            assert comment.body == "Before"
+
+
+@fuzz
+@given(
+    data=form(
+        reason=field("spam", "rude", "unsafe", "other", st.text(max_size=20)),
+        note=field("", note),
+    ),
+    role=st.sampled_from(["visitor", "other"]),
+    htmx=st.booleans(),
+)
+def test_a_report_survives_any_reason_and_note(world, data, role, htmx):
+    with isolated():
+        url = reverse("comment_report", args=[world.tip.slug, world.comment.pk])
+        response = post_form(logged_in(world, role), url, data, headers=HTMX if htmx else {})
+        assert_not_a_server_error(response)
+        for report in world.comment.reports.all():
+            report.full_clean()
+
+
+@fuzz
+@given(
+    data=form(
+        kind=field("email", "address", st.text(max_size=10)),
+        days=field("1", "7", "30", "0", st.text(max_size=10)),
+    )
+)
+def test_blocking_a_commenter_survives_any_input(world, data):
+    with isolated():
+        before = Block.objects.count()
+        url = reverse("admin:legs_comment_block", args=[world.comment.pk])
+        response = post_form(logged_in(world, "moderator"), url, data)
+        assert_not_a_server_error(response)
+        assert Block.objects.count() - before in (0, 1)
 
 
 # --- the diary
