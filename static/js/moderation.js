@@ -63,6 +63,9 @@
     }
     lastActed = control.closest("tr");
     if (lastActed && action !== "reply") { focusRow(lastActed); }
+    // htmx wires a freshly swapped row up only when it settles (20 ms later); a key pressed
+    // before then would click an unwired button and reload the whole page, so wire it now.
+    if (window.htmx && lastActed) { window.htmx.process(lastActed); }
     control.click();
   }
 

@@ -44,6 +44,21 @@ def test_a_moderator_approves_and_undoes_by_keyboard_only(moderator_page):
     expect(page.locator("#moderation-keys")).to_have_attribute("open", "")
 
 
+def test_a_key_pressed_before_the_changed_row_settles_still_acts_in_place(moderator_page):
+    page = moderator_page
+    page.goto("/admin/legs/comment/?status__exact=pending")
+    # A slow settle widens the moment in which a fast moderator presses the next key.
+    page.evaluate("window.notReloaded = true; htmx.config.defaultSettleDelay = 2000")
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    row = page.locator("#result_list tbody tr", has_text="Zanele")
+    expect(row.locator(".row-status")).to_have_text("Approved")
+    page.keyboard.press("z")
+    expect(page.locator("#moderation-said")).to_contain_text("pending again")
+    assert page.evaluate("window.notReloaded === true")
+    assert Comment.objects.get(name="Zanele").status == Status.PENDING
+
+
 def test_keys_do_nothing_while_the_moderator_types_in_a_field(moderator_page):
     page = moderator_page
     page.goto("/admin/legs/comment/?status__exact=pending")
