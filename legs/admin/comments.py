@@ -4,11 +4,14 @@ and the next question, canned replies, promotion, and the history of every moder
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -19,12 +22,16 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import localize, number_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.admin_changelist import SafeChangeListMixin
+from config.admin_changelist import SafeChangeList, SafeChangeListMixin
 from config.htmx import wants_fragment
 from legs import formats, moderation_mail, services
 from legs.forms.comments import BlockForm, CoachReplyForm, PromoteForm
@@ -147,6 +154,56 @@ def moderation_cell(*, comment: Comment, actions, undo_id, undo_to: str, held) -
         reply,
         undo,
     )
+
+
+# One row of the list, its cells in CommentAdmin.list_display's order and with the classes
+# Django's own rows have (a test compares the two).
+RESULT_ROW = (
+    '<tr><td class="action-checkbox">{}</td><td class="field-tip nowrap">{}</td>'
+    '<td class="field-commenter">{}</td><th class="field-excerpt"><a href="{}">{}</a></th>'
+    '<td class="field-moderation">{}</td><td class="field-answered_display">{}</td>'
+    '<td class="field-report_count">{}</td><td class="field-created nowrap">{}</td></tr>'
+)
+
+
+class CommentChangeList(SafeChangeList):
+    """The list's table drawn in one pass over the page's comments. Django's own rows look up,
+    format and wrap each cell on its own (items_for_result): with a hundred rows a page that
+    was most of the page's time."""
+
+    @cached_property
+    def table_headers(self) -> list[dict]:
+        return list(result_headers(self))
+
+    @cached_property
+    def num_sorted_fields(self) -> int:
+        return sum(1 for header in self.table_headers if header["sortable"] and header["sorted"])
+
+    @cached_property
+    def table_rows(self) -> SafeString:
+        return format_html_join("\n", RESULT_ROW, self._row_cells())
+
+    def _row_cells(self) -> Iterator[tuple]:
+        admin = self.model_admin
+        empty = admin.get_empty_value_display()
+        prefix = changelist_url()
+        # The filters a change link keeps are the same for every row: worked out once.
+        _, mark, kept = add_preserved_filters(
+            {"preserved_filters": self.preserved_filters, "opts": self.opts}, f"{prefix}0/change/"
+        ).partition("?")
+        for comment in self.result_list:
+            answered = admin.answered_display(comment)
+            yield (
+                admin.action_checkbox(comment),
+                comment.tip,
+                admin.commenter(comment),
+                f"{prefix}{comment.pk}/change/{mark}{kept}",
+                comment.excerpt,
+                admin.moderation(comment),
+                empty if answered is None else answered,
+                number_format(comment.report_count),
+                localize(template_localtime(comment.created)),
+            )
 
 
 USED_LINK = "This link has been used already: each link in an email works once."
@@ -285,6 +342,9 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     # "All comments by this email / from this address": the stored hashes, in the address bar.
     COMMENTER_LOOKUPS = ("email_hash", "ip_hash")
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[CommentChangeList]:
+        return CommentChangeList
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         return lookup in self.COMMENTER_LOOKUPS or super().lookup_allowed(lookup, value, request)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.templatetags.admin_list import results
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from tests.factories import (
     ReplyFactory,
     UserFactory,
 )
-from tests.support import HTMX
+from tests.support import HTMX, SCRIPT
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +228,27 @@ def test_the_list_costs_the_same_queries_at_two_sizes(
         services.comment_moderate(comments=comments, status=Status.SPAM, moderator=moderator)
         with django_assert_max_num_queries(14):
             assert moderator_client.get(CHANGELIST).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?status__exact=pending", "?o=2.-7&reported=yes", "?answered=yes&q=%3Cscript"]
+)
+def test_the_list_draws_the_same_rows_as_djangos_own_changelist(moderator_client, moderator, query):
+    """The table drawn in one pass (CommentChangeList) is cell for cell what Django's
+    items_for_result makes of list_display, escaping included."""
+    question = CommentFactory(name=SCRIPT, body=f"{SCRIPT} " * 20, report_count=2)
+    CoachReplyFactory(parent=question)
+    ReplyFactory(parent=question, name=f'"{SCRIPT}', status=Status.PENDING, held_because="first")
+    CommentFactory(body=SCRIPT, hidden=True, report_count=3, email="", ip_hash="")
+    moved = CommentFactory(name="Priya", status=Status.PENDING, held_because="links word")
+    moderator_client.post(moderate_url(moved, "spam"), headers=HTMX)
+    response = moderator_client.get(CHANGELIST + query)
+    changelist = response.context_data["cl"]
+    assert changelist.result_list
+    assert changelist.table_rows == "\n".join(
+        f"<tr>{''.join(cells)}</tr>" for cells in results(changelist)
+    )
+    assert SCRIPT not in response.content.decode()
 
 
 def test_the_admin_is_branded_as_the_moderation_desk(moderator_client):
