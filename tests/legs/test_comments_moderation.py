@@ -10,6 +10,7 @@ from django.contrib.admin.templatetags.admin_list import results
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from legs import services
 from legs.models import Comment, ModerationAction, Question, Status
@@ -386,3 +387,18 @@ def test_the_list_narrows_to_recent_comments_by_date(moderator_client):
     recent = moderator_client.get(CHANGELIST + link.replace("&amp;", "&")).content.decode()
     assert "A new question" in recent
     assert "An old question" not in recent
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Short and sweet.",
+        "Spaces   and\nnew lines\tfolded.",
+        "x" * 80,
+        "x" * 81,
+        "Cafe\u0301 " * 16,  # 96 characters, 80 once composed
+        "Cafe\u0301 " * 17,
+    ],
+)
+def test_the_excerpt_is_what_truncating_the_folded_body_to_80_characters_gives(body):
+    assert Comment(body=body).excerpt == Truncator(" ".join(body.split())).chars(80)
