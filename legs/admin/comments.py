@@ -43,6 +43,7 @@ from legs.models import (
     ModerationAction,
     ModeratorSettings,
     Status,
+    Tip,
 )
 from legs.models.comments import UsedEmailLink, report_reasons
 
@@ -218,6 +219,12 @@ class CommentChangeList(SafeChangeList):
     Django's own rows look up, format and wrap each cell on its own (items_for_result): with
     a hundred rows a page that was most of the page's time."""
 
+    # The tips' long texts, which no column shows (str(tip) is its title).
+    UNSHOWN_TIP_FIELDS = ("tip__summary", "tip__body", "tip__search_text")
+
+    def apply_select_related(self, qs: QuerySet[Comment]) -> QuerySet[Comment]:
+        return super().apply_select_related(qs).defer(*self.UNSHOWN_TIP_FIELDS)
+
     @cached_property
     def table_headers(self) -> list[dict]:
         return list(result_headers(self))
@@ -297,6 +304,19 @@ class AnsweredFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CommentedTipFilter(admin.RelatedOnlyFieldListFilter):
+    """The tips that have comments, as Django's filter lists them, reading only their ids and
+    titles (str(tip)) rather than whole tips through the list's annotated queryset."""
+
+    def field_choices(self, field, request, model_admin) -> list[tuple[int, str]]:
+        ordering = self.field_admin_ordering(field, request, model_admin) or Tip._meta.ordering
+        return list(
+            Tip.objects.filter(pk__in=Comment.objects.values("tip_id"))
+            .order_by(*ordering)
+            .values_list("pk", "title")
+        )
+
+
 class ReportedFilter(admin.SimpleListFilter):
     title = "reports"
     parameter_name = "reported"
@@ -337,7 +357,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         "created",
         AnsweredFilter,
         ReportedFilter,
-        ("tip", admin.RelatedOnlyFieldListFilter),
+        ("tip", CommentedTipFilter),
     ]
     list_select_related = ["tip"]
     search_fields = ["name", "email", "body"]
