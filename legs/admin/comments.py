@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -19,12 +21,16 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import localize, number_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.admin_changelist import SafeChangeListMixin
+from config.admin_changelist import SafeChangeList, SafeChangeListMixin
 from config.htmx import wants_fragment
 from legs import formats, moderation_mail, services
 from legs.forms.comments import BlockForm, CoachReplyForm, PromoteForm
@@ -37,6 +43,7 @@ from legs.models import (
     ModerationAction,
     ModeratorSettings,
     Status,
+    Tip,
 )
 from legs.models.comments import UsedEmailLink, report_reasons
 
@@ -99,54 +106,162 @@ def changelist_url() -> str:
     return _changelist_url(get_script_prefix(), get_urlconf())
 
 
+# The list's cells, built in Python: a template per row cost a third of the list, and a
+# format_html per cell and link most of the rest. Each cell is one format string whose fixed
+# words (an action's verb, key and label) are put in once per shape of cell (functools.cache);
+# every value from a comment goes in by name through format_html, so a commenter's name is
+# escaped once a row however many places it shows.
+CHECKBOX = (
+    f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{{pk}}" class="action-select" '
+    'aria-label="Select this object for an action - {label}">'
+)
+COMMENTER = '<span class="row-commenter">{name}</span>'
+# "All comments by this email / from this address": the stored hashes, in the address bar.
+COMMENTER_LINKS = {
+    "email_hash": (
+        '<a href="?email_hash={email_hash}">by this email'
+        '<span class="visually-hidden"> ({name})</span></a>'
+    ),
+    "ip_hash": (
+        '<a href="?ip_hash={ip_hash}">by this address'
+        '<span class="visually-hidden"> ({name})</span></a>'
+    ),
+}
 ACTION_BUTTON = (
-    '<button type="submit" class="row-action" formaction="{0}" hx-post="{0}" '
-    'hx-target="closest td" hx-swap="innerHTML" data-action="{1}" aria-keyshortcuts="{2}">{3}'
-    '<span class="visually-hidden"> {4}’s comment'
-    "</span></button>"
+    '<button type="submit" class="row-action" formaction="{{url}}moderate/{verb}/" '
+    'hx-post="{{url}}moderate/{verb}/" hx-target="closest td" hx-swap="innerHTML" '
+    'data-action="{verb}" aria-keyshortcuts="{key}">{label}'
+    '<span class="visually-hidden"> {{name}}’s comment</span></button>'
 )
 REPLY_LINK = (
-    '<a class="row-action" href="{}reply/" data-action="reply" aria-keyshortcuts="r">Reply'
-    '<span class="visually-hidden"> to {}</span></a>'
+    '<a class="row-action" href="{url}reply/" data-action="reply" aria-keyshortcuts="r">Reply'
+    '<span class="visually-hidden"> to {name}</span></a>'
 )
 UNDO_BUTTON = (
-    '<button type="submit" class="row-action row-undo" formaction="{0}" hx-post="{0}" '
-    'hx-target="closest td" hx-swap="innerHTML" data-action="undo" aria-keyshortcuts="z">Undo'
-    '<span class="visually-hidden"> for {1}’s comment</span> (back to {2})</button>'
+    '<button type="submit" class="row-action row-undo" formaction="{undo_url}" '
+    'hx-post="{undo_url}" hx-target="closest td" hx-swap="innerHTML" data-action="undo" '
+    'aria-keyshortcuts="z">Undo<span class="visually-hidden"> for {name}’s comment</span> '
+    "(back to {undo_to})</button>"
 )
+HELD = '<span class="row-held">Held: {held}</span>'
 
 
-def moderation_cell(*, comment: Comment, actions, undo_id, undo_to: str, held) -> str:
+@functools.cache
+def commenter_template(lookups: tuple[str, ...]) -> str:
+    """The name, with a link for each of its hashes the comment has."""
+    links = " ".join(COMMENTER_LINKS[lookup] for lookup in lookups)
+    return f'{COMMENTER} <span class="row-commenter-links">{links}</span>' if links else COMMENTER
+
+
+def commenter_lookups(comment: Comment) -> tuple[str, ...]:
+    return tuple(lookup for lookup in COMMENTER_LINKS if getattr(comment, lookup))
+
+
+@functools.cache
+def moderation_template(verbs: tuple[str, ...], *, held: bool, undo: bool) -> str:
+    buttons = "".join(
+        ACTION_BUTTON.format(verb=verb, key=ROW_ACTIONS[verb][2], label=ROW_ACTIONS[verb][1])
+        for verb in verbs
+    )
+    return (
+        '<div class="row-moderation" data-comment="{pk}"><span class="row-status '
+        'status-{status}">{status_label}{hidden}</span>'
+        f"{HELD if held else ''}"
+        f'<span class="row-actions">{buttons}{REPLY_LINK}{UNDO_BUTTON if undo else ""}</span></div>'
+    )
+
+
+def moderation_values(*, comment: Comment, actions, undo_id, undo_to: str, held) -> tuple:
     """A row's status and its actions: buttons of the list's own form (formaction), so each one
     posts without JavaScript and comes back to the same filtered list; htmx sends the same POST
-    and redraws only this cell. Built in Python (a template per row cost a third of the list),
-    every value through format_html."""
-    name = comment.name
+    and redraws only this cell. The cell's template, and the values that go in it."""
+    template = moderation_template(
+        tuple(verb for verb, _, _ in actions), held=bool(held), undo=bool(undo_id)
+    )
     # The addresses of get_urls() below, from one reverse a page instead of one an action.
-    row_url = f"{changelist_url()}{comment.pk}/"
-    buttons = format_html_join(
-        "",
-        ACTION_BUTTON,
-        ((f"{row_url}moderate/{verb}/", verb, key, label, name) for verb, label, key in actions),
+    list_url = changelist_url()
+    return template, {
+        "pk": comment.pk,
+        "status": comment.status,
+        "status_label": comment.get_status_display(),
+        "hidden": " · hidden" if comment.hidden else "",
+        "held": ", ".join(held),
+        "url": f"{list_url}{comment.pk}/",
+        "name": comment.name,
+        "undo_url": f"{list_url}undo/{int(undo_id)}/" if undo_id else "",
+        "undo_to": undo_to.lower(),
+    }
+
+
+def moderation_cell(**context) -> str:
+    template, values = moderation_values(**context)
+    return format_html(template, **values)
+
+
+@functools.cache
+def row_template(commenter: str, moderation: str) -> str:
+    """One row of the list, its cells in CommentAdmin.list_display's order and with the
+    classes Django's own rows have (a test compares the two)."""
+    return (
+        f'<tr><td class="action-checkbox">{CHECKBOX}</td>'
+        '<td class="field-tip nowrap">{tip}</td>'
+        f'<td class="field-commenter">{commenter}</td>'
+        '<th class="field-excerpt"><a href="{change_url}">{excerpt}</a></th>'
+        f'<td class="field-moderation">{moderation}</td>'
+        '<td class="field-answered_display">{answered}</td>'
+        '<td class="field-report_count">{report_count}</td>'
+        '<td class="field-created nowrap">{created}</td></tr>'
     )
-    reply = format_html(REPLY_LINK, row_url, name)
-    undo = (
-        format_html(UNDO_BUTTON, f"{changelist_url()}undo/{int(undo_id)}/", name, undo_to.lower())
-        if undo_id
-        else ""
-    )
-    return format_html(
-        '<div class="row-moderation" data-comment="{}"><span class="row-status status-{}">{}{}'
-        '</span>{}<span class="row-actions">{}{}{}</span></div>',
-        comment.pk,
-        comment.status,
-        comment.get_status_display(),
-        " · hidden" if comment.hidden else "",
-        format_html('<span class="row-held">Held: {}</span>', ", ".join(held)) if held else "",
-        buttons,
-        reply,
-        undo,
-    )
+
+
+class CommentChangeList(SafeChangeList):
+    """The list's table drawn in one pass over the page's comments, a format_html a row.
+    Django's own rows look up, format and wrap each cell on its own (items_for_result): with
+    a hundred rows a page that was most of the page's time."""
+
+    # The tips' long texts, which no column shows (str(tip) is its title).
+    UNSHOWN_TIP_FIELDS = ("tip__summary", "tip__body", "tip__search_text")
+
+    def apply_select_related(self, qs: QuerySet[Comment]) -> QuerySet[Comment]:
+        return super().apply_select_related(qs).defer(*self.UNSHOWN_TIP_FIELDS)
+
+    @cached_property
+    def table_headers(self) -> list[dict]:
+        return list(result_headers(self))
+
+    @cached_property
+    def num_sorted_fields(self) -> int:
+        return sum(1 for header in self.table_headers if header["sortable"] and header["sorted"])
+
+    @cached_property
+    def table_rows(self) -> SafeString:
+        admin = self.model_admin
+        empty = admin.get_empty_value_display()
+        prefix = changelist_url()
+        # The filters a change link keeps are the same for every row: worked out once.
+        _, mark, kept = add_preserved_filters(
+            {"preserved_filters": self.preserved_filters, "opts": self.opts}, f"{prefix}0/change/"
+        ).partition("?")
+        rows = []
+        for comment in self.result_list:
+            moderation, values = moderation_values(**admin.row_context(comment))
+            answered = admin.answered_display(comment)
+            rows.append(
+                format_html(
+                    row_template(commenter_template(commenter_lookups(comment)), moderation),
+                    **values,
+                    label=comment,
+                    tip=comment.tip,
+                    email_hash=comment.email_hash,
+                    ip_hash=comment.ip_hash,
+                    change_url=f"{prefix}{comment.pk}/change/{mark}{kept}",
+                    excerpt=comment.excerpt,
+                    answered=empty if answered is None else answered,
+                    report_count=number_format(comment.report_count),
+                    created=localize(template_localtime(comment.created)),
+                )
+            )
+        return format_html_join("\n", "{}", ((row,) for row in rows))
 
 
 USED_LINK = "This link has been used already: each link in an email works once."
@@ -189,6 +304,19 @@ class AnsweredFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CommentedTipFilter(admin.RelatedOnlyFieldListFilter):
+    """The tips that have comments, as Django's filter lists them, reading only their ids and
+    titles (str(tip)) rather than whole tips through the list's annotated queryset."""
+
+    def field_choices(self, field, request, model_admin) -> list[tuple[int, str]]:
+        ordering = self.field_admin_ordering(field, request, model_admin) or Tip._meta.ordering
+        return list(
+            Tip.objects.filter(pk__in=Comment.objects.values("tip_id"))
+            .order_by(*ordering)
+            .values_list("pk", "title")
+        )
+
+
 class ReportedFilter(admin.SimpleListFilter):
     title = "reports"
     parameter_name = "reported"
@@ -229,7 +357,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         "created",
         AnsweredFilter,
         ReportedFilter,
-        ("tip", admin.RelatedOnlyFieldListFilter),
+        ("tip", CommentedTipFilter),
     ]
     list_select_related = ["tip"]
     search_fields = ["name", "email", "body"]
@@ -283,8 +411,10 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             )
         )
 
-    # "All comments by this email / from this address": the stored hashes, in the address bar.
-    COMMENTER_LOOKUPS = ("email_hash", "ip_hash")
+    COMMENTER_LOOKUPS = tuple(COMMENTER_LINKS)
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[CommentChangeList]:
+        return CommentChangeList
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         return lookup in self.COMMENTER_LOOKUPS or super().lookup_allowed(lookup, value, request)
@@ -304,26 +434,11 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     @admin.display(description="name", ordering="name")
     def commenter(self, obj: Comment) -> str:
         """The name, with links to everything from the same email and the same address."""
-        links = [
-            format_html(
-                '<a href="?{}={}">by this {}<span class="visually-hidden"> ({})</span></a>',
-                lookup,
-                value,
-                what,
-                obj.name,
-            )
-            for lookup, what in (("email_hash", "email"), ("ip_hash", "address"))
-            if (value := getattr(obj, lookup))
-        ]
         return format_html(
-            '<span class="row-commenter">{}</span>{}',
-            obj.name,
-            format_html(
-                ' <span class="row-commenter-links">{}</span>',
-                format_html_join(" ", "{}", ((link,) for link in links)),
-            )
-            if links
-            else "",
+            commenter_template(commenter_lookups(obj)),
+            name=obj.name,
+            email_hash=obj.email_hash,
+            ip_hash=obj.ip_hash,
         )
 
     @admin.display(description="status", ordering="status")
@@ -331,18 +446,13 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         """The status with the row's actions: buttons of the list's own form, so they work
         without JavaScript (post, then back to the same filtered list) and, with htmx, redraw
         this cell in place."""
-        return moderation_cell(**self._row_context(obj))
+        return moderation_cell(**self.row_context(obj))
 
     def action_checkbox(self, obj: Comment) -> str:
         """Django's checkbox, without a widget template per row (a hundred rows a page)."""
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            f"Select this object for an action - {obj}",
-        )
+        return format_html(CHECKBOX, pk=obj.pk, label=obj)
 
-    def _row_context(self, comment: Comment) -> dict:
+    def row_context(self, comment: Comment) -> dict:
         undo_to = getattr(comment, "undo_to", None)
         return {
             "comment": comment,
@@ -593,7 +703,7 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
             self.message_user(request, said)
             return HttpResponseRedirect(filtered_changelist(request))
         fresh = self.get_queryset(request).get(pk=comment.pk)
-        context = {"cell": moderation_cell(**self._row_context(fresh)), "said": said}
+        context = {"cell": moderation_cell(**self.row_context(fresh)), "said": said}
         return HttpResponse(render_to_string("admin/legs/comment/_moderated.html", context))
 
     @method_decorator(require_POST)

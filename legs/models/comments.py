@@ -8,6 +8,7 @@ an author also sees their own comments while they wait for moderation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -73,6 +74,9 @@ class HeldReason(models.TextChoices):
     WORD = "word", "a disallowed word"
     BLOCKED = "blocked", "the commenter is blocked"
 
+
+# The moderation list's excerpt of a comment, in characters.
+EXCERPT_CHARS = 80
 
 # Shown for a comment hidden by readers' reports (worked out from `hidden`, not stored).
 HIDDEN_BY_REPORTS = "three reports"
@@ -297,7 +301,9 @@ class Comment(models.Model):
 
     @cached_property  # twice a row of the moderation list (its column, and str() for a label)
     def excerpt(self) -> str:
-        return Truncator(" ".join(self.body.split())).chars(80)
+        text = unicodedata.normalize("NFC", " ".join(self.body.split()))
+        # Truncator walks the text a character at a time: only for what may not fit.
+        return text if len(text) <= EXCERPT_CHARS else Truncator(text).chars(EXCERPT_CHARS)
 
     @property
     def is_public(self) -> bool:
