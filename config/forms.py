@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -96,3 +97,40 @@ class Renderer(DjangoTemplates):
         if html is None:
             return super().render(template_name, context, request)
         return html
+
+
+class StaticSelect(forms.Select):
+    """A select whose choices never change (the ~400 time zones): each drawing is kept and given
+    again for the same name, value and attributes, since drawing it is most of a page's time.
+
+    The kept drawings are shared by the copies every form makes of its widgets (a shallow copy
+    keeps the same dict); a few dozen at most, so odd values posted cannot make it grow.
+    """
+
+    KEPT = 64
+
+    def __init__(self, attrs: dict | None = None, choices=()) -> None:
+        super().__init__(attrs, choices)
+        self.drawn: dict[tuple, str] = {}
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+        try:
+            key = (name, value, tuple(self.build_attrs(self.attrs, attrs).items()), renderer)
+            html = self.drawn.get(key)
+        except TypeError:  # an unhashable value or attribute: drawn every time
+            return super().render(name, value, attrs, renderer)
+        if html is None:
+            if len(self.drawn) >= self.KEPT:
+                self.drawn.clear()
+            html = self.drawn[key] = super().render(name, value, attrs, renderer)
+        return html
+
+
+class StaticChoiceField(forms.ChoiceField):
+    """A choice field whose choices are fixed at import: each form's copy of the field shares
+    them (a ChoiceField deep-copies its choices for every form) and draws through StaticSelect."""
+
+    widget = StaticSelect
+
+    def __deepcopy__(self, memo: dict) -> StaticChoiceField:
+        return forms.Field.__deepcopy__(self, memo)
