@@ -20,10 +20,24 @@ from django.utils.safestring import SafeString
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 INPUT = "django/forms/widgets/input.html"
+TEXTAREA = "django/forms/widgets/textarea.html"
+CLEARABLE_FILE = "django/forms/widgets/clearable_file_input.html"
 # The widgets whose template is nothing but an include of input.html.
 INPUTS = {
     f"django/forms/widgets/{name}.html"
-    for name in ("date", "email", "hidden", "number", "password", "search", "tel", "text", "url")
+    for name in (
+        "checkbox",
+        "date",
+        "email",
+        "file",
+        "hidden",
+        "number",
+        "password",
+        "search",
+        "tel",
+        "text",
+        "url",
+    )
 }
 
 
@@ -51,6 +65,27 @@ def input_html(widget: Mapping[str, Any]) -> SafeString:
         widget["type"],
         widget["name"],
         format_html(' value="{}"', str(value)) if value is not None else "",
+        attrs_html(widget["attrs"]),
+    )
+
+
+def textarea_html(widget: Mapping[str, Any]) -> SafeString:
+    return format_html(
+        '<textarea name="{}"{}>\n{}</textarea>',
+        widget["name"],
+        attrs_html(widget["attrs"]),
+        widget["value"] or "",
+    )
+
+
+def clearable_file_html(widget: Mapping[str, Any]) -> SafeString | None:
+    """None when there is a file already (its link and clear box stay the template's)."""
+    if widget["is_initial"]:
+        return None
+    return format_html(
+        '<input type="{}" name="{}"{}>',
+        widget["type"],
+        widget["name"],
         attrs_html(widget["attrs"]),
     )
 
@@ -86,6 +121,8 @@ def select_html(widget: Mapping[str, Any]) -> SafeString | None:
 DRAWN: dict[str, Callable[[Mapping[str, Any]], SafeString | None]] = {
     SELECT: select_html,
     INPUT: input_html,
+    TEXTAREA: textarea_html,
+    CLEARABLE_FILE: clearable_file_html,
     **dict.fromkeys(INPUTS, input_html),
 }
 

@@ -9,7 +9,8 @@ from django.forms.renderers import DjangoTemplates
 
 from accounts.forms import ProfileForm
 from config.forms import Renderer, StaticChoiceField, StaticSelect
-from legs.forms.diary import CheckInForm, EffortForm, QuickRunForm, RunForm
+from legs.forms.checklists import ChecklistRunNotesForm
+from legs.forms.diary import CheckInForm, EffortForm, ImportForm, QuickRunForm, RunForm
 from legs.forms.tips import TipFilterForm
 from tests.factories import RunFactory
 
@@ -28,6 +29,9 @@ class Everything(forms.Form):
     number = forms.IntegerField(min_value=0, max_value=9, required=False)
     when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
     off = forms.CharField(widget=forms.TextInput(attrs={"disabled": False}), required=False)
+    words = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    tick = forms.BooleanField(required=False)
+    upload = forms.FileField(required=False)
 
 
 def forms_to_draw(member):
@@ -44,7 +48,13 @@ def forms_to_draw(member):
         TipFilterForm({"q": EVIL}),
         ProfileForm(instance=member),
         Everything(),
-        Everything({"grouped": "b", "several": ["x", "y"], "text": EVIL, "hidden": EVIL}),
+        Everything(
+            {"grouped": "b", "several": ["x", "y"], "text": EVIL, "hidden": EVIL, "words": EVIL}
+        ),
+        Everything({"words": "", "tick": "on"}),
+        ImportForm(),
+        ImportForm({}, {}),
+        ChecklistRunNotesForm({"notes": EVIL}),
     ]
 
 
