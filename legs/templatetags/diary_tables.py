@@ -8,32 +8,18 @@ tests/legs/test_diary_tables.py compares the rows with the template they replace
 
 from __future__ import annotations
 
-import functools
-
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from legs import formats
+from legs.links import url_with
 from legs.models import CheckIn, Run
 
 register = template.Library()
 
 NOTES_SHOWN = 80  # characters of notes a row shows
-_PK = 2_147_483_647  # a pk no row has, replaced by each row's own
-
-
-@functools.lru_cache(maxsize=32)
-def _url_with_pk(name: str, prefix: str, urlconf: str | None) -> str:
-    return reverse(name, args=[_PK], urlconf=urlconf)
-
-
-def pk_url(name: str, pk: int) -> str:
-    """reverse(name, args=[pk]) for a URL whose only argument is a pk, without resolving it
-    again for every row."""
-    return _url_with_pk(name, get_script_prefix(), get_urlconf()).replace(str(_PK), str(pk), 1)
 
 
 def _not_given(text: str) -> SafeString:
@@ -92,7 +78,7 @@ def run_row(run: Run, unit: str) -> SafeString:
         _heart_and_cadence(run),
         _pain(run),
         Truncator(run.notes).chars(NOTES_SHOWN),
-        actions(pk_url("run_edit", run.pk), pk_url("run_delete", run.pk), what),
+        actions(url_with("run_edit", run.pk), url_with("run_delete", run.pk), what),
     )
 
 
@@ -115,5 +101,5 @@ def checkin_row(checkin: CheckIn) -> SafeString:
         "Yes" if checkin.rest_day else "No",
         ", ".join(checkin.get_recovery_actions_display()),
         Truncator(checkin.notes).chars(NOTES_SHOWN),
-        actions(pk_url("checkin_edit", checkin.pk), pk_url("checkin_delete", checkin.pk), what),
+        actions(url_with("checkin_edit", checkin.pk), url_with("checkin_delete", checkin.pk), what),
     )

@@ -11,7 +11,8 @@ from django.template import Context, Template
 from django.test.html import parse_html
 from django.urls import reverse
 
-from legs.templatetags.diary_tables import checkin_row, pk_url, run_row
+from legs.links import url_with
+from legs.templatetags.diary_tables import checkin_row, run_row
 from tests.factories import CheckInFactory, RunFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,9 @@ def test_a_checkin_row_is_the_template_row(member):
         assert "<script>" not in checkin_row(checkin)
 
 
-def test_pk_url_is_reverse():
+def test_url_with_is_reverse():
     for pk in (1, 7, 2_147_483_646):
-        assert pk_url("run_edit", pk) == reverse("run_edit", args=[pk])
-        assert pk_url("checkin_delete", pk) == reverse("checkin_delete", args=[pk])
+        assert url_with("run_edit", pk) == reverse("run_edit", args=[pk])
+        assert url_with("checkin_delete", pk) == reverse("checkin_delete", args=[pk])
+    for slug in ("calf-raises", "2147483647", "a_b-9"):
+        assert url_with("tip_detail", slug) == reverse("tip_detail", args=[slug])
