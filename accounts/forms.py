@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 
+from config.forms import StaticChoiceField, StaticSelect
 from config.throttle import client_ip, login_throttle, password_check_throttle
 
 from .backends import find_member
@@ -42,12 +43,12 @@ class SignUpForm(UserCreationForm):
     )
     # static/js/site.js proposes the browser's own zone while this is still the default; what
     # the select says when the form is sent is what is saved. Left out, it is the default.
-    time_zone = forms.ChoiceField(
+    time_zone = StaticChoiceField(
         choices=TIME_ZONE_CHOICES,
         required=False,
         initial=DEFAULT_TIME_ZONE,
         help_text="Your diary's days follow it. We suggest your device's; change it if wrong.",
-        widget=forms.Select(attrs={"data-default-zone": DEFAULT_TIME_ZONE}),
+        widget=StaticSelect(attrs={"data-default-zone": DEFAULT_TIME_ZONE}),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -151,6 +152,7 @@ class ProfileForm(forms.ModelForm):
     session could take the account over through a password reset to its own address)."""
 
     current_password = password_field("Your current password", required=False)
+    time_zone = StaticChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
     field_order = ["display_name", "email", "current_password"]
 
     class Meta:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -19,10 +20,24 @@ from django.utils.safestring import SafeString
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 INPUT = "django/forms/widgets/input.html"
+TEXTAREA = "django/forms/widgets/textarea.html"
+CLEARABLE_FILE = "django/forms/widgets/clearable_file_input.html"
 # The widgets whose template is nothing but an include of input.html.
 INPUTS = {
     f"django/forms/widgets/{name}.html"
-    for name in ("date", "email", "hidden", "number", "password", "search", "tel", "text", "url")
+    for name in (
+        "checkbox",
+        "date",
+        "email",
+        "file",
+        "hidden",
+        "number",
+        "password",
+        "search",
+        "tel",
+        "text",
+        "url",
+    )
 }
 
 
@@ -50,6 +65,27 @@ def input_html(widget: Mapping[str, Any]) -> SafeString:
         widget["type"],
         widget["name"],
         format_html(' value="{}"', str(value)) if value is not None else "",
+        attrs_html(widget["attrs"]),
+    )
+
+
+def textarea_html(widget: Mapping[str, Any]) -> SafeString:
+    return format_html(
+        '<textarea name="{}"{}>\n{}</textarea>',
+        widget["name"],
+        attrs_html(widget["attrs"]),
+        widget["value"] or "",
+    )
+
+
+def clearable_file_html(widget: Mapping[str, Any]) -> SafeString | None:
+    """None when there is a file already (its link and clear box stay the template's)."""
+    if widget["is_initial"]:
+        return None
+    return format_html(
+        '<input type="{}" name="{}"{}>',
+        widget["type"],
+        widget["name"],
         attrs_html(widget["attrs"]),
     )
 
@@ -85,6 +121,8 @@ def select_html(widget: Mapping[str, Any]) -> SafeString | None:
 DRAWN: dict[str, Callable[[Mapping[str, Any]], SafeString | None]] = {
     SELECT: select_html,
     INPUT: input_html,
+    TEXTAREA: textarea_html,
+    CLEARABLE_FILE: clearable_file_html,
     **dict.fromkeys(INPUTS, input_html),
 }
 
@@ -96,3 +134,40 @@ class Renderer(DjangoTemplates):
         if html is None:
             return super().render(template_name, context, request)
         return html
+
+
+class StaticSelect(forms.Select):
+    """A select whose choices never change (the ~400 time zones): each drawing is kept and given
+    again for the same name, value and attributes, since drawing it is most of a page's time.
+
+    The kept drawings are shared by the copies every form makes of its widgets (a shallow copy
+    keeps the same dict); a few dozen at most, so odd values posted cannot make it grow.
+    """
+
+    KEPT = 64
+
+    def __init__(self, attrs: dict | None = None, choices=()) -> None:
+        super().__init__(attrs, choices)
+        self.drawn: dict[tuple, str] = {}
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+        try:
+            key = (name, value, tuple(self.build_attrs(self.attrs, attrs).items()), renderer)
+            html = self.drawn.get(key)
+        except TypeError:  # an unhashable value or attribute: drawn every time
+            return super().render(name, value, attrs, renderer)
+        if html is None:
+            if len(self.drawn) >= self.KEPT:
+                self.drawn.clear()
+            html = self.drawn[key] = super().render(name, value, attrs, renderer)
+        return html
+
+
+class StaticChoiceField(forms.ChoiceField):
+    """A choice field whose choices are fixed at import: each form's copy of the field shares
+    them (a ChoiceField deep-copies its choices for every form) and draws through StaticSelect."""
+
+    widget = StaticSelect
+
+    def __deepcopy__(self, memo: dict) -> StaticChoiceField:
+        return forms.Field.__deepcopy__(self, memo)
