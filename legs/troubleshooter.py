@@ -322,6 +322,9 @@ class Path:
         return self.questions[index - 1]
 
     def result(self) -> Result:
+        from legs.models.checklists import with_causes  # the models import this module
+
+        with_causes(self.answers)
         return Result.from_answers(self.answers)
 
 
