@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 
 KM_PER_MILE = 1.609344  # the international mile, exactly
 MILES = "mi"
@@ -46,6 +47,13 @@ def machine_time(value: datetime) -> str:
     """A `<time datetime>` value: to the second with its UTC offset, "2026-03-01T09:05:00+00:00"
     (the W3C checker refuses Django's "c" format's microseconds)."""
     return value.isoformat(timespec="seconds")
+
+
+def comment_time(value: datetime) -> str:
+    """When a comment was posted, as its thread shows it: "4 Mar 2026, 19:38", in the site's
+    time zone."""
+    value = localtime(value)
+    return f"{value.day} {value:%b %Y, %H:%M}"
 
 
 def month(value: date, *, short: bool = False) -> str:
