@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import linebreaksbr, urlize
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
@@ -29,7 +29,15 @@ from legs.models.comments import REPORT_NOTE_MAX_LENGTH, ReportReason
 OLDEST_FIRST = "oldest"
 # Where a report form's CSRF token goes, among the pieces of a page.
 CSRF = object()
-_REASONS = ReportReason.choices  # an enum's choices are worked out again on every read
+_ANY_PK = 987654321
+# The report form's reasons: the same for every comment but for its id ({0}), so written into
+# the form's markup once (the values and labels are the code's own).
+_REASONS = "".join(
+    '<div class="form-check"><input class="form-check-input" type="radio" name="reason" '
+    f'value="{value}" id="report-{{0}}-{value}"{" checked" if n == 0 else ""}><label '
+    f'class="form-check-label" for="report-{{0}}-{value}">{escape(label)}</label></div>'
+    for n, (value, label) in enumerate(ReportReason.choices)
+)
 
 
 @dataclass(frozen=True)
@@ -111,29 +119,38 @@ def comment_article(comment: Comment) -> SafeString:
     return format_html("{}</div></article>", _article_head(comment))
 
 
-def _report_reasons(pk: int) -> SafeString:
-    return format_html_join(
-        "",
-        '<div class="form-check"><input class="form-check-input" type="radio" name="reason" '
-        'value="{0}" id="report-{1}-{0}"{2}><label class="form-check-label" '
-        'for="report-{1}-{0}">{3}</label></div>',
-        (
-            (value, pk, " checked" if n == 0 else "", label)
-            for n, (value, label) in enumerate(_REASONS)
-        ),
-    )
+def _address_of(name: str, slug: str) -> Callable[[int], str]:
+    """`reverse(name, args=[slug, pk])` for any pk, reversed once for a whole page: the pk is
+    the address's last number."""
+    head, _, tail = reverse(name, args=[slug, _ANY_PK]).rpartition(str(_ANY_PK))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True)
+class _Addresses:
+    """Where a comment's Edit, Reply and Report go, given its id."""
+
+    edit: Callable[[int], str]
+    reply: Callable[[int], str]
+    report: Callable[[int], str]
+
+    @classmethod
+    def on(cls, tip: Tip) -> _Addresses:
+        return cls(
+            **{
+                what: _address_of(f"comment_{what}", tip.slug)
+                for what in ("edit", "reply", "report")
+            }
+        )
 
 
 def _comment(
-    comment: Comment, *, tip: Tip, can_reply: bool, editable: bool, after: str
+    comment: Comment, *, addresses: _Addresses, can_reply: bool, editable: bool, after: str
 ) -> Iterator[SafeString | object]:
     """A comment in its list item, with Reply (top-level ones) and Report when it is public,
     and the markup `after` it."""
-    args = [tip.slug, comment.pk]
     head = _article_head(
-        comment,
-        edit_url=reverse("comment_edit", args=args) if editable else "",
-        item=True,
+        comment, edit_url=addresses.edit(comment.pk) if editable else "", item=True
     )
     if not comment.is_public:
         yield format_html("{}</div></article>" + after, head)
@@ -145,7 +162,7 @@ def _comment(
         reply = format_html(
             '<a class="comment-reply-link" href="{0}" hx-get="{0}" hx-target="#reply-slot-{1}">'
             'Reply<span class="visually-hidden"> to {2}</span></a>\n',
-            reverse("comment_reply", args=args),
+            addresses.reply(comment.pk),
             comment.pk,
             comment.name,
         )
@@ -159,18 +176,18 @@ def _comment(
         head,
         reply,
         comment.name,
-        reverse("comment_report", args=args),
+        addresses.report(comment.pk),
     )
     yield CSRF
     yield format_html(
-        '<fieldset><legend class="small mb-1">What is wrong with it?</legend>{1}</fieldset>'
-        '<label class="form-label small mt-1" for="report-{0}-note">A short note (optional)'
-        '</label><input class="form-control form-control-sm" type="text" name="note" '
-        'id="report-{0}-note" maxlength="{2}"><button type="submit" class="btn '
+        '<fieldset><legend class="small mb-1">What is wrong with it?</legend>'
+        + _REASONS
+        + '</fieldset><label class="form-label small mt-1" for="report-{0}-note">A short note '
+        '(optional)</label><input class="form-control form-control-sm" type="text" '
+        'name="note" id="report-{0}-note" maxlength="{1}"><button type="submit" class="btn '
         'btn-outline-secondary btn-sm mt-2">Send report</button></form></details></div>'
         "</div></article>" + after,
         comment.pk,
-        _report_reasons(comment.pk),
         REPORT_NOTE_MAX_LENGTH,
     )
 
@@ -233,9 +250,12 @@ def _pieces(
         '{}<ol class="comment-list list-unstyled mt-4">',
         _order_links(tip, oldest_first=oldest_first),
     )
+    addresses = _Addresses.on(tip)
     for thread in threads:
         editable = thread.pk in editable_ids
-        yield from _comment(thread, tip=tip, can_reply=True, editable=editable, after="")
+        yield from _comment(
+            thread, addresses=addresses, can_reply=True, editable=editable, after=""
+        )
         replies = list(thread.replies.all())
         slot = '<div id="reply-slot-{}" class="reply-slot">{}</div>'
         yield format_html(
@@ -246,7 +266,9 @@ def _pieces(
         for n, reply in enumerate(replies, start=1):
             editable = reply.pk in editable_ids
             after = "</li></ol></li>" if n == len(replies) else "</li>"
-            yield from _comment(reply, tip=tip, can_reply=False, editable=editable, after=after)
+            yield from _comment(
+                reply, addresses=addresses, can_reply=False, editable=editable, after=after
+            )
     yield format_html("</ol>{}", _page_links(tip, pages, oldest_first=oldest_first))
 
 

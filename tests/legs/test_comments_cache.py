@@ -275,3 +275,15 @@ def test_a_visitors_own_waiting_comment_is_drawn_for_them_only(tip):
     post_comment(visitor, tip, body="My words wait for a moderator")
     assert "My words wait for a moderator" in tip_page(visitor, tip)
     assert "My words wait for a moderator" not in tip_page(Client(), tip)
+
+
+def test_each_comments_addresses_are_its_own_whatever_the_slug_holds(client):
+    from django.urls import reverse
+
+    from tests.factories import TipFactory
+
+    tip = TipFactory(slug="run-987654321-times")
+    comment = old(tip=tip)
+    html = tip_page(client, tip)
+    for name in ("comment_reply", "comment_report"):
+        assert f'"{reverse(name, args=[tip.slug, comment.pk])}"' in html
