@@ -25,8 +25,8 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
 def old(**fields) -> Comment:
     """A public comment past its edit window: on the thread everyone sees."""
-    created = timezone.now() - datetime.timedelta(days=2)
-    return CommentFactory(created=created, **fields)
+    fields.setdefault("created", timezone.now() - datetime.timedelta(days=2))
+    return CommentFactory(**fields)
 
 
 def cached_page(tip: Tip, *, number: int = 1, oldest_first: bool = False):
@@ -287,3 +287,14 @@ def test_each_comments_addresses_are_its_own_whatever_the_slug_holds(client):
     html = tip_page(client, tip)
     for name in ("comment_reply", "comment_report"):
         assert f'"{reverse(name, args=[tip.slug, comment.pk])}"' in html
+
+
+def test_a_visitors_oldest_first_page_is_served_from_the_public_page_cache(client, tip):
+    start = timezone.now() - datetime.timedelta(days=3)
+    old(tip=tip, body="Older words", created=start)
+    old(tip=tip, body="Newer words", created=start + datetime.timedelta(hours=1))
+    url = tip.get_absolute_url() + "?order=oldest"
+    first = client.get(url)
+    assert "ETag" in first  # stored
+    html = client.get(url).content.decode()
+    assert html.index("Older words") < html.index("Newer words")
