@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import caches
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
@@ -46,12 +47,15 @@ def _key(tip: Tip, *parts: object) -> str:
 
 
 def counts(tip: Tip) -> Counts:
-    """The public thread's counts: two queries the first time for each stamp."""
+    """The public thread's counts: one query the first time for each stamp."""
     key = _key(tip, "counts")
     found = caches["pages"].get(key)
     if found is None:
-        public = Comment.objects.approved().for_tip(tip)
-        found = Counts(comments=public.count(), threads=public.top_level().count())
+        found = Counts(
+            **Comment.objects.approved()
+            .for_tip(tip)
+            .aggregate(comments=Count("pk"), threads=Count("pk", filter=Q(parent__isnull=True)))
+        )
         caches["pages"].set(key, found, TIMEOUT)
     return found
 
