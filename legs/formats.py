@@ -1,7 +1,8 @@
 """Every display format of the site: days, counts, numbers, distances, paces, durations and
 the commenters' initial-letter avatars.
 
-Importable without Django set up (only ``django.utils.html`` escapes the avatar), so the pure
+Importable without Django set up (``django.utils.html`` escapes the avatar, and a comment's
+time is put in the site's time zone only when it is written out), so the pure
 modules (``legs.insights``, ``legs.charts``) write things the same way as views, forms, the CSV
 and the template filters in ``legs/templatetags/``. Distances are stored in kilometres; the
 conversions to and from the member's unit live here too. Units are the codes
