@@ -35,6 +35,11 @@ class LegsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(bump_public_version, sender=model, dispatch_uid=f"public-{name}")
             post_delete.connect(bump_public_version, sender=model, dispatch_uid=f"public-{name}")
+        from legs.comment_cache import comment_written
+
+        Comment = self.get_model("Comment")
+        post_save.connect(comment_written, sender=Comment, dispatch_uid="comment-thread")
+        post_delete.connect(comment_written, sender=Comment, dispatch_uid="comment-thread")
         from legs.diary_cache import diary_written
 
         for name in ("Run", "CheckIn"):

@@ -1,7 +1,8 @@
 """Every display format of the site: days, counts, numbers, distances, paces, durations and
 the commenters' initial-letter avatars.
 
-Importable without Django set up (only ``django.utils.html`` escapes the avatar), so the pure
+Importable without Django set up (``django.utils.html`` escapes the avatar, and a comment's
+time is put in the site's time zone only when it is written out), so the pure
 modules (``legs.insights``, ``legs.charts``) write things the same way as views, forms, the CSV
 and the template filters in ``legs/templatetags/``. Distances are stored in kilometres; the
 conversions to and from the member's unit live here too. Units are the codes
@@ -17,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 
 KM_PER_MILE = 1.609344  # the international mile, exactly
 MILES = "mi"
@@ -46,6 +48,13 @@ def machine_time(value: datetime) -> str:
     """A `<time datetime>` value: to the second with its UTC offset, "2026-03-01T09:05:00+00:00"
     (the W3C checker refuses Django's "c" format's microseconds)."""
     return value.isoformat(timespec="seconds")
+
+
+def comment_time(value: datetime) -> str:
+    """When a comment was posted, as its thread shows it: "4 Mar 2026, 19:38", in the site's
+    time zone."""
+    value = localtime(value)
+    return f"{value.day} {value:%b %Y, %H:%M}"
 
 
 def month(value: date, *, short: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
@@ -146,7 +147,18 @@ class Cause(FoldedForSearch):
         self.search_text = fold_for_search(f"{self.name}\n{self.summary}")
 
 
+def new_comment_stamp() -> str:
+    return secrets.token_hex(8)
+
+
 class TipQuerySet(models.QuerySet):
+    def bump_comment_stamp(self) -> str:
+        """Retire every cached page of these tips' comment threads (legs/comment_cache.py);
+        the new stamp is returned."""
+        stamp = new_comment_stamp()
+        self.update(comment_stamp=stamp)
+        return stamp
+
     def published(self) -> TipQuerySet:
         return self.filter(is_published=True).select_related("source")
 
@@ -220,6 +232,8 @@ class Tip(FoldedForSearch):
     # Title, summary and body folded for search (see FoldedForSearch), so the database only
     # compares plain text.
     search_text = models.TextField(blank=True, editable=False)
+    # Changed by every write to one of its comments: the key of its thread's cached pages.
+    comment_stamp = models.CharField(max_length=16, default=new_comment_stamp, editable=False)
 
     objects = TipQuerySet.as_manager()
 
@@ -234,6 +248,20 @@ class Tip(FoldedForSearch):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is None and not (
+            self._state.adding or kwargs.get("force_insert")
+        ):
+            # A tip saved from an instance read before a comment was written must not put the
+            # old stamp back (the cache would serve the thread as it was): only
+            # `bump_comment_stamp` sets it.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "comment_stamp"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("tip_detail", args=[self.slug])

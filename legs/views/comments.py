@@ -7,25 +7,33 @@ The tip page shows its thread with one addition to its view's context,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from config.htmx import render_page, wants_fragment
 from config.throttle import client_ip, report_throttle
-from legs import services
+from legs import comment_cache, comment_html, services
 from legs.forms.comments import CHECKED_FIELDS, CommentEditForm, CommentForm
 from legs.models import Comment, Status, Tip
-from legs.models.comments import EDIT_WINDOW, THREADS_PER_PAGE, ReportReason, ip_hash
+from legs.models.comments import (
+    EDIT_WINDOW,
+    REPORT_NOTE_MAX_LENGTH,
+    THREADS_PER_PAGE,
+    ReportReason,
+    ip_hash,
+)
 
 # The session remembers a visitor's own comments so they can see them while they wait.
 SESSION_KEY = "own_comment_ids"
@@ -42,9 +50,6 @@ HELD_AFTER_EDIT = (
     "Your comment is changed. It now waits for a moderator, as a new comment with links would; "
     "you can see it below."
 )
-REPORT_NOTE_MAX_LENGTH = 200
-# ?order=oldest reads a tip's threads oldest first (the address keeps the reader's choice).
-OLDEST_FIRST = "oldest"
 REPORTS_REFUSED = (
     "You have sent many reports in a short time. Please wait an hour before you report more; "
     "the comments you have reported are with a moderator."
@@ -56,42 +61,11 @@ class Thread:
     """Everything the thread template needs, under one name in the page's context."""
 
     tip: Tip
-    threads: list[Comment]
-    page: Page
     count: int
+    # The page of threads with its order and page links (legs/comment_html.py).
+    entries: SafeString
     form: CommentForm
-    reply_form: CommentForm | None = None
     notice: str = ""
-    oldest_first: bool = False
-    editable_ids: set[int] = field(default_factory=set)
-
-    @property
-    def report_reasons(self) -> list[tuple[str, str]]:
-        return ReportReason.choices
-
-    def _url(self, *, oldest_first: bool, page: int = 1) -> str:
-        """The tip page's address for one page of threads in one order (no "?page=1": each
-        page has one address, cached once)."""
-        query = {"order": OLDEST_FIRST} if oldest_first else {}
-        if page > 1:
-            query["page"] = page
-        return self.tip.get_absolute_url() + (f"?{urlencode(query)}" if query else "")
-
-    @property
-    def newest_first_url(self) -> str:
-        return self._url(oldest_first=False)
-
-    @property
-    def oldest_first_url(self) -> str:
-        return self._url(oldest_first=True)
-
-    @property
-    def previous_page_url(self) -> str:
-        return self._url(oldest_first=self.oldest_first, page=self.page.previous_page_number())
-
-    @property
-    def next_page_url(self) -> str:
-        return self._url(oldest_first=self.oldest_first, page=self.page.next_page_number())
 
 
 def _own_ids(request: HttpRequest) -> list[int]:
@@ -145,10 +119,10 @@ def thread_context(
 ) -> dict[str, Thread]:
     """The tip's thread as this reader sees it; a bound reply `form` is shown in its place.
 
-    One page of threads (newest first): the page holding `showing`'s thread (a comment just
-    posted), else the page asked for in ``?page=`` (a bad number gets the nearest page).
-    Four queries however many comments (a fifth finds a new comment's page): the threads
-    counted, one page of them, all their replies, and the public comments counted.
+    One page of threads (newest first, or oldest first as asked): the page holding
+    `showing`'s thread (a comment just posted), else the page asked for in ``?page=`` (a bad
+    number gets the nearest page). A reader who sees only public comments gets the page
+    everyone gets, cached (legs/comment_cache.py); anyone else's is drawn for them.
     """
     reply_form = form if form is not None and form.reply_to is not None else None
     if form is None or reply_form is not None:
@@ -156,30 +130,90 @@ def thread_context(
     own_ids = _own_ids(request)
     if showing is None and reply_form is not None:
         showing = reply_form.reply_to
+    # A comment just posted is shown where it lands in the usual order, newest first.
+    oldest_first = showing is None and request.GET.get("order") == comment_html.OLDEST_FIRST
+    personal = (
+        showing is not None
+        or Comment.objects.for_tip(tip).shown_only_to(request.user, own_ids).exists()
+    )
+    if personal:
+        count, segments = _personal_page(
+            request,
+            tip,
+            own_ids=own_ids,
+            showing=showing,
+            reply_form=reply_form,
+            oldest_first=oldest_first,
+        )
+    else:
+        count, segments = _public_page(request, tip, oldest_first=oldest_first)
+    thread = Thread(
+        tip=tip,
+        count=count,
+        entries=comment_html.with_csrf(segments, get_token(request)),
+        form=form,
+        notice=notice,
+    )
+    return {"thread": thread}
+
+
+def _public_page(
+    request: HttpRequest, tip: Tip, *, oldest_first: bool
+) -> tuple[int, list[SafeString]]:
+    """The page asked for of the thread everyone sees, from the cache (no query) or drawn and
+    kept there: the public comments' count and the page's segments."""
+    counts = comment_cache.counts(tip)
+    # A paginator over a range counts without a query, and finds the nearest page as one over
+    # the threads would.
+    page = Paginator(range(counts.threads), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    key = comment_cache.page_key(tip, number=page.number, oldest_first=oldest_first)
+    segments = comment_cache.get_page(key)
+    if segments is None:
+        rows = page.object_list
+        threads = Comment.objects.threads(tip, oldest_first=oldest_first)[rows.start : rows.stop]
+        pages = comment_html.Pages(number=page.number, count=page.paginator.num_pages)
+        segments = comment_html.draw(tip, list(threads), pages, oldest_first=oldest_first)
+        comment_cache.put_page(key, segments)
+    return counts.comments, segments
+
+
+def _personal_page(
+    request: HttpRequest,
+    tip: Tip,
+    *,
+    own_ids: list[int],
+    showing: Comment | None,
+    reply_form: CommentForm | None,
+    oldest_first: bool,
+) -> tuple[int, list[SafeString]]:
+    """The page of the thread as this reader alone sees it (their waiting comments, their
+    Edit links, a reply form with its errors): the public comments' count and the page's
+    segments. Four queries however many comments (a fifth finds a new comment's page)."""
     number = (
         showing.thread_page(user=request.user, own_ids=own_ids)
         if showing is not None
         else request.GET.get("page")
     )
-    # A comment just posted is shown where it lands in the usual order, newest first.
-    oldest_first = showing is None and request.GET.get("order") == OLDEST_FIRST
     threads = Comment.objects.threads(
         tip, user=request.user, own_ids=own_ids, oldest_first=oldest_first
     )
     page = Paginator(threads, THREADS_PER_PAGE).get_page(number)
     shown = list(page.object_list)
-    thread = Thread(
-        tip=tip,
-        threads=shown,
-        editable_ids=_editable_ids(request, shown),
-        page=page,
-        count=Comment.objects.approved().for_tip(tip).count(),
-        form=form,
-        reply_form=reply_form,
-        notice=notice,
+
+    def reply_slot(thread: Comment) -> SafeString | str:
+        if reply_form is None or reply_form.reply_to.pk != thread.pk:
+            return ""
+        return render_to_string("legs/comments/_form.html", {"form": reply_form}, request)
+
+    segments = comment_html.draw(
+        tip,
+        shown,
+        comment_html.Pages(number=page.number, count=page.paginator.num_pages),
         oldest_first=oldest_first,
+        editable_ids=_editable_ids(request, shown),
+        reply_slot=reply_slot,
     )
-    return {"thread": thread}
+    return Comment.objects.approved().for_tip(tip).count(), segments
 
 
 def thread_fragment(request: HttpRequest, context: dict[str, Thread]) -> HttpResponse:

@@ -79,7 +79,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_public_page(reads=("page",))  # the comment threads' page
+@cache_public_page(reads=("page", "order"))  # the comment threads' page and order
 def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tip = get_object_or_404(Tip.objects.published().with_causes().with_related(), slug=slug)
     context = {
