@@ -9,9 +9,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from accounts.models import Units
 from legs import formats
+from legs.diary_calendar import TotalsRow
 from legs.models import Run
 
 register = template.Library()
@@ -44,3 +48,30 @@ def plain_number(value: Decimal | float | None) -> str:
 @register.filter
 def machine_time(value: datetime) -> str:
     return formats.machine_time(value)
+
+
+@register.simple_tag
+def totals_rows(rows: list[TotalsRow]) -> SafeString:
+    """The totals page's table rows, each a link to its month in the calendar: built here
+    rather than in a template loop, as a five-year diary has a couple of hundred of them."""
+    calendar = reverse("diary_calendar")
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}?month={}">{}</a></th>'
+        '<td data-label="Distance">{}</td><td data-label="Time">{}</td>'
+        '<td data-label="Runs">{}</td><td data-label="Heaviness during runs">{}</td>'
+        '<td data-label="Heaviness on waking">{}</td></tr>',
+        (
+            (
+                calendar,
+                row.calendar_month.isoformat()[:7],
+                row.label,
+                row.distance_text,
+                row.time or "–",
+                row.runs,
+                row.run_heaviness_text or "–",
+                row.waking_heaviness_text or "–",
+            )
+            for row in rows
+        ),
+    )

@@ -253,15 +253,27 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def totals(request: HttpRequest) -> HttpResponse:
     """Distance, time, runs and the two heavinesses per week (the last year), month and year,
     newest first, with a chart of the monthly distance: six grouped queries, summed in the
-    database, whatever the diary's length."""
+    database, whatever the diary's length; drawn from the diary alone, so cached as HTML
+    under the member's diary stamp."""
     user = request.user
     today = member_today(user)
+    key = diary_cache.key("totals", user, today)
+    totals_html = diary_cache.get(key)
+    if totals_html is None:
+        totals_html = render_to_string(
+            "legs/diary/totals.html#totals", {"user": user, **_totals_context(user, today)}
+        )
+        diary_cache.put(key, totals_html)
+    return render(request, "legs/diary/totals.html", {"totals_html": totals_html})
+
+
+def _totals_context(user: User, today: date) -> dict[str, Any]:
     monday = today - timedelta(days=today.weekday())
     weeks = _totals_rows(user, "week", monday - timedelta(weeks=TOTALS_WEEKS - 1), today)
     months = _totals_rows(user, "month", None, today)
     years = _totals_rows(user, "year", None, today)
     chart_months = charts.recent_months(today, months[-1].start) if months else []
-    context = {
+    return {
         "sections": [
             ("week", "Weeks of the last year", weeks),
             ("month", "Months", months),
@@ -271,7 +283,6 @@ def totals(request: HttpRequest) -> HttpResponse:
         "chart_title": f"since {formats.month(chart_months[0])}" if chart_months else "",
         "is_empty": not years,
     }
-    return render(request, "legs/diary/totals.html", context)
 
 
 # Runs.

@@ -208,3 +208,37 @@ def test_deleting_an_account_with_its_diary_writes_no_stamp_per_entry(
 
 def test_new_members_start_with_stamps_of_their_own():
     assert UserFactory().diary_stamp != UserFactory().diary_stamp
+
+
+# The totals page, cached whole per member under the same stamp.
+
+
+def totals(client) -> str:
+    page = client.get(reverse("diary_totals")).content.decode()
+    return page.split("Your totals</h1>")[1].split("</main>")[0]
+
+
+@pytest.mark.parametrize(
+    "write", [_quick_add, _run_edit, _run_delete, _checkin_form, _import, _save_elsewhere, _units]
+)
+def test_every_write_shows_in_the_totals_at_once(member_client, diary, write):
+    before = totals(member_client)
+    write(member_client, diary)
+    after = totals(member_client)
+    assert after != before
+    clear_caches(counters=False)
+    assert after == totals(member_client)
+
+
+def test_a_member_never_sees_another_members_totals(client, diary, other_member):
+    RunFactory(user=other_member, date=member_today(other_member), distance_km=Decimal("42"))
+    client.force_login(diary)
+    mine = totals(client)
+    client.force_login(other_member)
+    theirs = totals(client)
+    assert "42.0 km" in theirs
+    assert "42.0 km" not in mine
+    clear_caches(counters=False)
+    assert totals(client) == theirs
+    client.force_login(diary)
+    assert totals(client) == mine
