@@ -10,6 +10,7 @@ week of diary or for years, within the benchmark's budget (tests/bench/run.py).
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -223,28 +224,44 @@ def calendar(request: HttpRequest) -> HttpResponse:
     by default (and, with a note saying why, for a month that is not one or has not begun).
 
     Three queries whatever the diary's length: the runs and check-ins of the weeks shown and
-    the weekly run totals. For HTMX (the previous/next links) only the month fragment.
+    the weekly run totals; none when the month's weeks are cached (as HTML, under the
+    member's diary stamp). For HTMX (the previous/next links) only the month fragment.
     """
     user = request.user
     today = member_today(user)
     choice = diary_calendar.choose_month(request.GET.get("month"), today)
-    start, end = diary_calendar.grid_bounds(choice.first)
+    key = diary_cache.key("calendar", user, today, choice.first)
+    cached = diary_cache.get(key)
+    if cached is None:
+        month = _calendar_month(user, today, choice.first)
+        grid_html = render_to_string(
+            "legs/diary/calendar.html#grid",
+            {"user": user, "month": month, "weekdays": diary_calendar.WEEKDAYS},
+        )
+        # The weeks are in the HTML: the rest of the month is all the page needs besides.
+        cached = (replace(month, weeks=[]), grid_html)
+        diary_cache.put(key, cached)
+    month, grid_html = cached
+    context = {
+        "month": month,
+        "grid_html": grid_html,
+        "problem": choice.problem,
+        "is_fragment": wants_fragment(request),
+    }
+    return render_page(request, "legs/diary/calendar.html", context, fragment="month")
+
+
+def _calendar_month(user: User, today: date, first: date) -> diary_calendar.Month:
+    start, end = diary_calendar.grid_bounds(first)
     runs = Run.objects.for_user(user)
-    month = diary_calendar.build_month(
-        choice.first,
+    return diary_calendar.build_month(
+        first,
         today,
         runs=runs.between(start, end).for_calendar(),
         checkins=CheckIn.objects.for_user(user).between(start, end).for_calendar(),
         week_totals=runs.totals("week", start, end),
         unit=user.units,
     )
-    context = {
-        "month": month,
-        "problem": choice.problem,
-        "weekdays": diary_calendar.WEEKDAYS,
-        "is_fragment": wants_fragment(request),
-    }
-    return render_page(request, "legs/diary/calendar.html", context, fragment="month")
 
 
 @never_cache

@@ -242,3 +242,51 @@ def test_a_member_never_sees_another_members_totals(client, diary, other_member)
     assert totals(client) == theirs
     client.force_login(diary)
     assert totals(client) == mine
+
+
+# The calendar's weeks, cached per member and month under the same stamp.
+
+
+def calendar(client, **params) -> str:
+    page = client.get(reverse("diary_calendar"), params).content.decode()
+    return page.split('<section id="calendar-month"')[1].split("</section>")[0]
+
+
+def recent_months(client, member) -> str:
+    """This month's calendar and yesterday's (the writes below touch today and yesterday)."""
+    yesterday = member_today(member) - timedelta(1)
+    return calendar(client) + calendar(client, month=yesterday.isoformat()[:7])
+
+
+@pytest.mark.parametrize(
+    "write",
+    [_quick_add, _run_edit, _run_delete, _checkin_form, _checkin_delete, _import, _units],
+)
+def test_every_write_shows_in_the_calendar_at_once(member_client, diary, write):
+    before = recent_months(member_client, diary)
+    write(member_client, diary)
+    after = recent_months(member_client, diary)
+    assert after != before
+    clear_caches(counters=False)
+    assert after == recent_months(member_client, diary)
+
+
+def test_each_month_of_the_calendar_is_cached_apart(member_client, diary):
+    today = member_today(diary)
+    earlier = f"{today.year - 1}-{today.month:02}"
+    this_month = calendar(member_client)
+    assert calendar(member_client, month=earlier) != this_month
+    assert "Nothing logged in" in calendar(member_client, month=earlier)
+    assert calendar(member_client) == this_month
+
+
+def test_a_member_never_sees_another_members_calendar(client, diary, other_member):
+    RunFactory(user=other_member, date=member_today(other_member), distance_km=Decimal("42"))
+    client.force_login(diary)
+    mine = calendar(client)
+    client.force_login(other_member)
+    theirs = calendar(client)
+    assert "42.00 km" in theirs
+    assert "42.00 km" not in mine
+    client.force_login(diary)
+    assert calendar(client) == mine
