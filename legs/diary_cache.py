@@ -44,5 +44,9 @@ def get(key: str):
     return cache.get(key)
 
 
+def get_many(keys: list[str]) -> dict:
+    return cache.get_many(keys)
+
+
 def put(key: str, value) -> None:
     cache.set(key, value, TIMEOUT)
