@@ -14,7 +14,7 @@ from accounts.models import User
 from legs import services
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
-from tests.factories import CheckInFactory, RunFactory, UserFactory
+from tests.factories import CheckInFactory, RunFactory, TipFactory, TrialFactory, UserFactory
 from tests.support import HTMX, clear_caches
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +290,107 @@ def test_a_member_never_sees_another_members_calendar(client, diary, other_membe
     assert "42.00 km" not in mine
     client.force_login(diary)
     assert calendar(client) == mine
+
+
+# The dashboard's insights, week figures and recent entries, cached with the charts; the
+# running trials' counts, cached under the stamp and each trial's days.
+
+SUMMARY = re.compile(r'<h2 id="week-heading".*?<h3 class="h6">Checklists', re.S)
+TRIALS = re.compile(r'<ul class="list-unstyled mb-2 running-trials">.*?</ul>', re.S)
+
+
+def summary(client) -> str:
+    return SUMMARY.search(client.get(reverse("diary")).content.decode()).group(0)
+
+
+def running_trials(client) -> str:
+    found = TRIALS.search(client.get(reverse("diary")).content.decode())
+    return found.group(0) if found else ""
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        _quick_add,
+        _run_form,
+        _run_edit,
+        _run_delete,
+        _checkin_form,
+        _checkin_edit,
+        _checkin_delete,
+        _effort,
+        _import,
+        _save_elsewhere,
+        _units,
+    ],
+)
+def test_every_write_shows_in_the_insights_and_recent_entries_at_once(member_client, diary, write):
+    before = summary(member_client)
+    write(member_client, diary)
+    after = summary(member_client)
+    assert after != before
+    clear_caches(counters=False)
+    assert after == summary(member_client)
+
+
+def test_a_member_never_sees_another_members_insights_or_entries(client, diary, other_member):
+    RunFactory(user=other_member, date=member_today(other_member), distance_km=Decimal("42"))
+    client.force_login(diary)
+    mine = summary(client)
+    client.force_login(other_member)
+    theirs = summary(client)
+    assert "42.00 km" in theirs
+    assert "42.00 km" not in mine
+    client.force_login(diary)
+    assert summary(client) == mine
+
+
+def test_a_tips_new_title_shows_in_the_insights_at_once(member_client, member):
+    today = member_today(member)
+    for days in range(14):  # short nights and heavy mornings: the sleep insight and its tip
+        CheckInFactory(
+            user=member, date=today - timedelta(days), sleep_hours=Decimal("5"), leg_heaviness=7
+        )
+    tip = TipFactory(slug="get-enough-sleep", title="Sleep first")
+    assert "Tip: Sleep first" in summary(member_client)
+    tip.title = "Sleep <script>alert(1)</script> longer"
+    tip.save()
+    page = summary(member_client)
+    assert "Tip: Sleep &lt;script&gt;alert(1)&lt;/script&gt; longer" in page
+    assert "<script>" not in page
+
+
+def test_trials_started_stopped_and_done_show_on_the_dashboard_at_once(member_client, diary):
+    tip = TipFactory(title="Warm up well", trial_habit="warm_up")
+    assert running_trials(member_client) == ""
+    trial = TrialFactory(user=diary, tip=tip)
+    shown = running_trials(member_client)
+    assert "Warm up well</a>: <strong>day 8 of 14</strong>" in shown
+    _quick_add(member_client, diary)  # a run with a warm-up, today
+    counted = running_trials(member_client)
+    assert counted != shown
+    clear_caches(counters=False)
+    assert running_trials(member_client) == counted
+    trial.stop(member_today(diary))
+    assert running_trials(member_client) == ""
+
+
+def test_a_trial_of_another_habit_is_counted_afresh(member_client, diary):
+    tip = TipFactory(title="Warm up well", trial_habit="warm_up")
+    TrialFactory(user=diary, tip=tip)
+    warm_ups = running_trials(member_client)
+    tip.trial_habit = "cool_down"
+    tip.save()
+    cool_downs = running_trials(member_client)
+    assert cool_downs != warm_ups
+    clear_caches(counters=False)
+    assert running_trials(member_client) == cool_downs
+
+
+def test_the_quick_adds_out_of_band_summary_shows_the_new_run(member_client, diary):
+    summary(member_client)  # cached
+    response = member_client.post(reverse("diary"), quick_run(diary), headers=HTMX)
+    swapped = SUMMARY.search(response.content.decode()).group(0)
+    assert "18.00 km in 1:45:00" in swapped
+    clear_caches(counters=False)
+    assert swapped == summary(member_client)
