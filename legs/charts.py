@@ -1,10 +1,10 @@
 """The diary's charts as data: the series a view aggregates, and the geometry drawn from them.
 
 The tags in ``legs/templatetags/charts.py`` turn a small series (already aggregated by the view)
-into a `Chart`: every coordinate and label is computed here as a plain string of digits, and a
-template under ``templates/legs/diary/charts/`` draws it as inline SVG, so the charts read
-without JavaScript. No member text ever reaches the SVG, only numbers and
-dates, and the templates escape everything anyway. Each chart has a ``<title>`` and ``<desc>``
+into a `Chart`: every coordinate and label is computed here as a plain string of digits, and the
+tag draws it as inline SVG with ``format_html``, so the charts read without JavaScript. No
+member text ever reaches the SVG, only numbers and dates, and format_html escapes everything
+anyway. Each chart has a ``<title>`` and ``<desc>``
 (its text alternative) and a table of the same numbers.
 """
 

@@ -1,7 +1,8 @@
-"""What the dashboard caches per member, and the stamp that retires it.
+"""What the diary's pages cache per member, and the stamp that retires it.
 
-The charts are drawn from the member's runs and check-ins alone (with their units, their today
-and the span), so their HTML is cached under the member's ``User.diary_stamp``, which every
+The dashboard's charts, insights and recent entries, the totals page and the calendar's weeks
+are drawn from the member's runs and check-ins alone (with their units, their time zone and
+their today), so they are cached under the member's ``User.diary_stamp``, which every
 write to a run or a check-in changes in the same transaction: saves and deletes one by one (the
 forms, the admin, the services) through the signals connected in legs/apps.py, bulk writes
 (imports, the demo seed) by calling ``bump_diary``. A member's key holds their id, so no member
@@ -42,6 +43,10 @@ def key(part: str, user: User, *parts: object) -> str:
 
 def get(key: str):
     return cache.get(key)
+
+
+def get_many(keys: list[str]) -> dict:
+    return cache.get_many(keys)
 
 
 def put(key: str, value) -> None:

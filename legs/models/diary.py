@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Avg, Count, Q, Sum
+from django.db import connections, models
+from django.db.models import Avg, Count, F, Func, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 from django.utils import timezone
 
@@ -160,6 +160,21 @@ class RecoveryAction(models.TextChoices):
 
 # How the totals group entries: a week starts on Monday on every database.
 PERIOD_TRUNCS = {"week": TruncWeek, "month": TruncMonth, "year": TruncYear}
+# The same in SQLite's own date(): Django's Trunc* call a Python function per row there, which
+# over a five-year diary made the totals page's sums five times slower than the database's.
+SQLITE_PERIOD_STARTS = {
+    "week": "date(%(expressions)s, 'weekday 0', '-6 days')",  # the Sunday ending it, less 6
+    "month": "date(%(expressions)s, 'start of month')",
+    "year": "date(%(expressions)s, 'start of year')",
+}
+
+
+def _period_start(period: str, db: str) -> Func:
+    """The first day of each entry's week (its Monday), month or year."""
+    if connections[db].vendor == "sqlite":
+        template = SQLITE_PERIOD_STARTS[period]
+        return Func(F("date"), template=template, output_field=models.DateField())
+    return PERIOD_TRUNCS[period]("date")
 
 
 def _range(field: str, low: object, high: object) -> Q:
@@ -196,7 +211,7 @@ class DiaryQuerySet(models.QuerySet):
         if end is not None:
             entries = entries.filter(date__lte=end)
         rows = (
-            entries.annotate(period=PERIOD_TRUNCS[period]("date"))
+            entries.annotate(period=_period_start(period, entries.db))
             .values("period")
             .annotate(**self._sums())
             .order_by("-period")

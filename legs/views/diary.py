@@ -10,6 +10,7 @@ week of diary or for years, within the benchmark's budget (tests/bench/run.py).
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -33,6 +34,7 @@ from legs.forms.diary import CheckInForm, ImportForm, QuickRunForm, RunForm
 from legs.insights import WINDOW_DAYS, acwr_series, build_insights, running_streak
 from legs.models import CheckIn, ChecklistRun, Import, Run, Tip
 from legs.models.diary import EARLIEST_DATE, member_today, member_zone
+from legs.models.trials import TrialReport
 from legs.views import trials
 from legs.views.imports import pending_effort_context
 
@@ -115,45 +117,85 @@ def _charts_context(
     }
 
 
+def _diary_digest(
+    user: User, today: date, runs: list[Run], checkins: list[CheckIn]
+) -> dict[str, Any]:
+    """What the summary shows of the diary alone (runs and check-ins, the member's units and
+    today), so cached under the diary stamp with the charts: the insights, the last week's
+    figures and the recent runs and check-ins, drawn. ``runs`` and ``checkins`` are those of
+    the insight window."""
+    recent_runs = list(Run.objects.for_user(user)[:RECENT])
+    recent_checkins = list(CheckIn.objects.for_user(user)[:RECENT])
+    week_start = today - timedelta(days=6)
+    last_week = [run for run in runs if run.date >= week_start]
+    return {
+        "insights": build_insights(runs=runs, checkins=checkins, today=today, unit=user.units),
+        "week_km": sum((run.distance_km for run in last_week), 0),
+        "week_runs": len(last_week),
+        "streak": running_streak(runs, checkins, today),
+        "is_empty": not recent_runs and not recent_checkins,
+        "recent_html": render_to_string(
+            "legs/diary/dashboard.html#recent_diary",
+            {"user": user, "recent_runs": recent_runs, "recent_checkins": recent_checkins},
+        ),
+    }
+
+
 def _dashboard_context(
     user: User, today: date, form: QuickRunForm, span: charts.Span = charts.DEFAULT_SPAN
 ) -> dict[str, Any]:
-    """Everything the dashboard shows, in a fixed number of queries whatever the diary's size:
-    the runs and the check-ins are read once each (from ``_reads_from``) for the insights, the
-    charts and the running trials alike."""
+    """Everything the dashboard shows, in a fixed number of queries whatever the diary's size.
+
+    What is drawn from the diary alone (the charts, the insights, the recent entries) is
+    cached under the member's diary stamp, and the running trials' counts of days done
+    under the stamp and each trial's habit and days; the runs and check-ins are read, once
+    each (from ``_reads_from``), only when some of it is not. The rest (the checklists, the
+    trials, the tips' titles, the runs waiting for their effort) is read on every visit, as
+    other writes than the diary's change it.
+    """
+    running = trials.running_trials(user, today)
     charts_key = diary_cache.key("charts", user, today, span.key)
-    charts_html = diary_cache.get(charts_key)
-    if charts_html is None:
-        runs_from, checkins_from = _reads_from(span, today)
-    else:  # the charts are cached: the insights' window is all that is read
-        runs_from = checkins_from = today - timedelta(WINDOW_DAYS - 1)
-    all_runs = list(Run.objects.for_user(user).between(runs_from, today).for_dashboard())
-    all_checkins = list(
-        CheckIn.objects.for_user(user).between(checkins_from, today).for_dashboard()
+    digest_key = diary_cache.key("digest", user, today)
+    trials_key = diary_cache.key(
+        "trials", user, today, *(trials.adherence_basis(trial, today) for trial in running)
     )
-    # What the insight rules read (they look no further back than the window).
-    window = today - timedelta(WINDOW_DAYS)
-    runs = [run for run in all_runs if run.date > window]
-    checkins = [checkin for checkin in all_checkins if checkin.date > window]
-    insights = build_insights(runs=runs, checkins=checkins, today=today, unit=user.units)
+    cached = diary_cache.get_many([charts_key, digest_key, trials_key])
+    charts_html, digest = cached.get(charts_key), cached.get(digest_key)
+    adherence = cached.get(trials_key, [])
+    if charts_html is None or digest is None or (running and not adherence):
+        if charts_html is None:
+            runs_from, checkins_from = _reads_from(span, today)
+        else:  # the charts are cached: the insights' window is all that is read
+            runs_from = checkins_from = today - timedelta(WINDOW_DAYS - 1)
+        all_runs = list(Run.objects.for_user(user).between(runs_from, today).for_dashboard())
+        all_checkins = list(
+            CheckIn.objects.for_user(user).between(checkins_from, today).for_dashboard()
+        )
+        # What the insight rules read (they look no further back than the window).
+        window = today - timedelta(WINDOW_DAYS)
+        diary: tuple[list[Run], list[CheckIn]] = (
+            [run for run in all_runs if run.date > window],
+            [checkin for checkin in all_checkins if checkin.date > window],
+        )
+        if digest is None:
+            digest = _diary_digest(user, today, *diary)
+            diary_cache.put(digest_key, digest)
+        if running and not adherence:
+            adherence = trials.running_adherence(user, today, running, diary)
+            diary_cache.put(trials_key, adherence)
+        if charts_html is None and not digest["is_empty"]:
+            charts_html = render_to_string(
+                "legs/diary/dashboard.html#charts",
+                {"user": user, **_charts_context(user, today, span, all_runs, all_checkins)},
+            )
+            diary_cache.put(charts_key, charts_html)
+    insights = digest["insights"]
     slugs = {insight.tip_slug for insight in insights if insight.tip_slug}
     tip_titles = dict(Tip.objects.filter(slug__in=slugs).values_list("slug", "title"))
-    recent_runs = list(Run.objects.for_user(user)[:RECENT])
-    recent_checkins = list(CheckIn.objects.for_user(user)[:RECENT])
-    recent_checklist_runs = list(ChecklistRun.objects.for_user(user).for_listing()[:RECENT])
-    week_start = today - timedelta(days=6)
-    last_week = [run for run in runs if run.date >= week_start]
-    is_empty = not recent_runs and not recent_checkins
-    if not is_empty and charts_html is None:
-        charts_html = render_to_string(
-            "legs/diary/dashboard.html#charts",
-            {"user": user, **_charts_context(user, today, span, all_runs, all_checkins)},
-        )
-        diary_cache.put(charts_key, charts_html)
     return {
+        **digest,
         "form": form,
         "today": today,
-        "is_empty": is_empty,
         "insights": [
             {"insight": insight, "tip_title": tip_titles.get(insight.tip_slug, "")}
             for insight in insights
@@ -161,13 +203,14 @@ def _dashboard_context(
         "span": span,
         "spans": charts.SPANS.values(),
         "charts_html": charts_html,
-        "week_km": sum((run.distance_km for run in last_week), 0),
-        "week_runs": len(last_week),
-        "streak": running_streak(runs, checkins, today),
-        "recent_runs": recent_runs,
-        "recent_checkins": recent_checkins,
-        "recent_checklist_runs": recent_checklist_runs,
-        "trials_box": trials.dashboard_box(user, today, tip_titles, (runs, checkins)),
+        "recent_checklist_runs": list(ChecklistRun.objects.for_user(user).for_listing()[:RECENT]),
+        "trials_box": trials.dashboard_box(
+            tip_titles,
+            [
+                TrialReport(trial, today, adherence=counted)
+                for trial, counted in zip(running, adherence, strict=True)
+            ],
+        ),
         **pending_effort_context(user),
     }
 
@@ -223,28 +266,44 @@ def calendar(request: HttpRequest) -> HttpResponse:
     by default (and, with a note saying why, for a month that is not one or has not begun).
 
     Three queries whatever the diary's length: the runs and check-ins of the weeks shown and
-    the weekly run totals. For HTMX (the previous/next links) only the month fragment.
+    the weekly run totals; none when the month's weeks are cached (as HTML, under the
+    member's diary stamp). For HTMX (the previous/next links) only the month fragment.
     """
     user = request.user
     today = member_today(user)
     choice = diary_calendar.choose_month(request.GET.get("month"), today)
-    start, end = diary_calendar.grid_bounds(choice.first)
+    key = diary_cache.key("calendar", user, today, choice.first)
+    cached = diary_cache.get(key)
+    if cached is None:
+        month = _calendar_month(user, today, choice.first)
+        grid_html = render_to_string(
+            "legs/diary/calendar.html#grid",
+            {"user": user, "month": month, "weekdays": diary_calendar.WEEKDAYS},
+        )
+        # The weeks are in the HTML: the rest of the month is all the page needs besides.
+        cached = (replace(month, weeks=[]), grid_html)
+        diary_cache.put(key, cached)
+    month, grid_html = cached
+    context = {
+        "month": month,
+        "grid_html": grid_html,
+        "problem": choice.problem,
+        "is_fragment": wants_fragment(request),
+    }
+    return render_page(request, "legs/diary/calendar.html", context, fragment="month")
+
+
+def _calendar_month(user: User, today: date, first: date) -> diary_calendar.Month:
+    start, end = diary_calendar.grid_bounds(first)
     runs = Run.objects.for_user(user)
-    month = diary_calendar.build_month(
-        choice.first,
+    return diary_calendar.build_month(
+        first,
         today,
         runs=runs.between(start, end).for_calendar(),
         checkins=CheckIn.objects.for_user(user).between(start, end).for_calendar(),
         week_totals=runs.totals("week", start, end),
         unit=user.units,
     )
-    context = {
-        "month": month,
-        "problem": choice.problem,
-        "weekdays": diary_calendar.WEEKDAYS,
-        "is_fragment": wants_fragment(request),
-    }
-    return render_page(request, "legs/diary/calendar.html", context, fragment="month")
 
 
 @never_cache
@@ -253,15 +312,27 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def totals(request: HttpRequest) -> HttpResponse:
     """Distance, time, runs and the two heavinesses per week (the last year), month and year,
     newest first, with a chart of the monthly distance: six grouped queries, summed in the
-    database, whatever the diary's length."""
+    database, whatever the diary's length; drawn from the diary alone, so cached as HTML
+    under the member's diary stamp."""
     user = request.user
     today = member_today(user)
+    key = diary_cache.key("totals", user, today)
+    totals_html = diary_cache.get(key)
+    if totals_html is None:
+        totals_html = render_to_string(
+            "legs/diary/totals.html#totals", {"user": user, **_totals_context(user, today)}
+        )
+        diary_cache.put(key, totals_html)
+    return render(request, "legs/diary/totals.html", {"totals_html": totals_html})
+
+
+def _totals_context(user: User, today: date) -> dict[str, Any]:
     monday = today - timedelta(days=today.weekday())
     weeks = _totals_rows(user, "week", monday - timedelta(weeks=TOTALS_WEEKS - 1), today)
     months = _totals_rows(user, "month", None, today)
     years = _totals_rows(user, "year", None, today)
     chart_months = charts.recent_months(today, months[-1].start) if months else []
-    context = {
+    return {
         "sections": [
             ("week", "Weeks of the last year", weeks),
             ("month", "Months", months),
@@ -271,7 +342,6 @@ def totals(request: HttpRequest) -> HttpResponse:
         "chart_title": f"since {formats.month(chart_months[0])}" if chart_months else "",
         "is_empty": not years,
     }
-    return render(request, "legs/diary/totals.html", context)
 
 
 # Runs.

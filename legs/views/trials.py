@@ -63,21 +63,34 @@ class TipRef:
     title: str
 
 
-def dashboard_box(
-    user: User,
-    today: date,
-    tip_titles: dict[str, str],
-    diary: tuple[list[Run], list[CheckIn]],
-) -> dict[str, Any]:
+def running_trials(user: User, today: date) -> list[Trial]:
+    """The member's trials running today, for the dashboard (one query)."""
+    return list(Trial.objects.for_user(user).running(today).order_by("start", "pk"))
+
+
+def adherence_basis(trial: Trial, today: date) -> str:
+    """What a running trial's count of days done reads besides the diary: the habit and the
+    days so far (the dashboard caches the counts under the diary stamp and these)."""
+    span = trial.so_far(today)
+    return f"{trial.pk}/{trial.habit}/{span.first}/{span.last}"
+
+
+def running_adherence(
+    user: User, today: date, running: list[Trial], diary: tuple[list[Run], list[CheckIn]]
+) -> list[trials.Adherence]:
+    """How often each running trial was done, counted in ``diary``: the runs and check-ins of
+    the insight window the dashboard has read (a running trial began at most 28 days ago, and
+    its rest rule looks 13 days further back: well inside the window's 84 days)."""
+    reports = trial_reports(user, today, running, results=False, diary=diary)
+    return [report.adherence for report in reports]
+
+
+def dashboard_box(tip_titles: dict[str, str], running: list[TrialReport]) -> dict[str, Any]:
     """The dashboard's trials box: each running trial (day n of N, done on x of y) and the tips
-    the insights point to that the member is not trying yet (``tip_titles``: slug -> title).
-    One query: how often each was done is counted in ``diary``, the runs and check-ins of the
-    insight window the dashboard has read (a running trial began at most 28 days ago, and its
-    rest rule looks 13 days further back: well inside the window's 84 days)."""
-    running = list(Trial.objects.for_user(user).running(today).order_by("start", "pk"))
-    trying = {trial.tip.slug for trial in running}
+    the insights point to that the member is not trying yet (``tip_titles``: slug -> title)."""
+    trying = {report.trial.tip.slug for report in running}
     return {
-        "running": trial_reports(user, today, running, results=False, diary=diary),
+        "running": running,
         "suggested": [
             TipRef(slug, title) for slug, title in tip_titles.items() if slug not in trying
         ],

@@ -1,4 +1,4 @@
-// The diary's charts (templates/legs/diary/charts/): a tap near a bar or point, a hover, or the
+// The diary's charts (legs/templatetags/charts.py): a tap near a bar or point, a hover, or the
 // keyboard's focus shows that value beside it. Each chart is one Tab stop; the arrow keys, Home
 // and End move along its values. Without script every value still takes the focus with its name,
 // and the table under the chart holds them all.

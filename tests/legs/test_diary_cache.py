@@ -14,7 +14,7 @@ from accounts.models import User
 from legs import services
 from legs.models import CheckIn, Run
 from legs.models.diary import member_today
-from tests.factories import CheckInFactory, RunFactory, UserFactory
+from tests.factories import CheckInFactory, RunFactory, TipFactory, TrialFactory, UserFactory
 from tests.support import HTMX, clear_caches
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,12 @@ def diary(member):
     today = member_today(member)
     for days in range(1, 20):
         RunFactory(user=member, date=today - timedelta(days), distance_km=Decimal(days % 5 + 3))
-        CheckInFactory(user=member, date=today - timedelta(days), sleep_hours=Decimal("7.0"))
+        CheckInFactory(
+            user=member,
+            date=today - timedelta(days),
+            sleep_hours=Decimal("7.0"),
+            leg_heaviness=days % 4,  # deleting a check-in changes the week's mean
+        )
     return member
 
 
@@ -156,31 +161,6 @@ def _units(client, member):
     User.objects.filter(pk=member.pk).update(units="mi")
 
 
-@pytest.mark.parametrize(
-    "write",
-    [
-        _quick_add,
-        _quick_add_htmx,
-        _run_form,
-        _run_edit,
-        _run_delete,
-        _checkin_form,
-        _checkin_edit,
-        _checkin_delete,
-        _effort,
-        _import,
-        _save_elsewhere,
-        _units,
-    ],
-)
-def test_every_write_shows_in_the_charts_at_once(member_client, diary, write):
-    before = charts(member_client)
-    write(member_client, diary)
-    after = charts(member_client)
-    assert after != before
-    assert after == uncached_charts(member_client)
-
-
 def test_each_span_is_cached_apart(member_client, diary):
     weeks = charts(member_client)
     year = charts(member_client, span="1y")
@@ -208,3 +188,143 @@ def test_deleting_an_account_with_its_diary_writes_no_stamp_per_entry(
 
 def test_new_members_start_with_stamps_of_their_own():
     assert UserFactory().diary_stamp != UserFactory().diary_stamp
+
+
+# The totals, the calendar's weeks and the dashboard's insights, week figures and recent entries
+# are cached under the same stamp as the charts (the running trials' counts under it and each
+# trial's days).
+
+SUMMARY = re.compile(r'<h2 id="week-heading".*?<h3 class="h6">Checklists', re.S)
+TRIALS = re.compile(r'<ul class="list-unstyled mb-2 running-trials">.*?</ul>', re.S)
+
+
+def totals(client, member) -> str:
+    page = client.get(reverse("diary_totals")).content.decode()
+    return page.split("Your totals</h1>")[1].split("</main>")[0]
+
+
+def calendar(client, **params) -> str:
+    page = client.get(reverse("diary_calendar"), params).content.decode()
+    return page.split('<section id="calendar-month"')[1].split("</section>")[0]
+
+
+def recent_months(client, member) -> str:
+    """This month's calendar and yesterday's (the writes below touch today and yesterday)."""
+    yesterday = member_today(member) - timedelta(1)
+    return calendar(client) + calendar(client, month=yesterday.isoformat()[:7])
+
+
+def summary(client, member=None) -> str:
+    return SUMMARY.search(client.get(reverse("diary")).content.decode()).group(0)
+
+
+def running_trials(client) -> str:
+    found = TRIALS.search(client.get(reverse("diary")).content.decode())
+    return found.group(0) if found else ""
+
+
+def dashboard_charts(client, member) -> str:
+    return charts(client)
+
+
+CACHED = pytest.mark.parametrize("region", [dashboard_charts, totals, recent_months, summary])
+WRITES = [
+    _quick_add,
+    _quick_add_htmx,
+    _run_form,
+    _run_edit,
+    _run_delete,
+    _checkin_form,
+    _checkin_edit,
+    _checkin_delete,
+    _effort,
+    _import,
+    _save_elsewhere,
+    _units,
+]
+
+
+@CACHED
+@pytest.mark.parametrize("write", WRITES)
+def test_every_write_shows_in_every_cached_part_at_once(member_client, diary, region, write):
+    before = region(member_client, diary)
+    write(member_client, diary)
+    after = region(member_client, diary)
+    assert after != before
+    clear_caches(counters=False)
+    assert after == region(member_client, diary)
+
+
+@CACHED
+def test_a_member_never_sees_another_members_cached_parts(client, diary, other_member, region):
+    RunFactory(user=other_member, date=member_today(other_member), distance_km=Decimal("42"))
+    client.force_login(diary)
+    mine = region(client, diary)
+    client.force_login(other_member)
+    theirs = region(client, other_member)
+    assert "42.0" in theirs
+    assert "42.0" not in mine
+    clear_caches(counters=False)
+    assert region(client, other_member) == theirs
+    client.force_login(diary)
+    assert region(client, diary) == mine
+
+
+def test_each_month_of_the_calendar_is_cached_apart(member_client, diary):
+    today = member_today(diary)
+    earlier = f"{today.year - 1}-{today.month:02}"
+    this_month = calendar(member_client)
+    assert calendar(member_client, month=earlier) != this_month
+    assert "Nothing logged in" in calendar(member_client, month=earlier)
+    assert calendar(member_client) == this_month
+
+
+def test_a_tips_new_title_shows_in_the_insights_at_once(member_client, member):
+    today = member_today(member)
+    for days in range(14):  # short nights and heavy mornings: the sleep insight and its tip
+        CheckInFactory(
+            user=member, date=today - timedelta(days), sleep_hours=Decimal("5"), leg_heaviness=7
+        )
+    tip = TipFactory(slug="get-enough-sleep", title="Sleep first")
+    assert "Tip: Sleep first" in summary(member_client)
+    tip.title = "Sleep <script>alert(1)</script> longer"
+    tip.save()
+    page = summary(member_client)
+    assert "Tip: Sleep &lt;script&gt;alert(1)&lt;/script&gt; longer" in page
+    assert "<script>" not in page
+
+
+def test_trials_started_stopped_and_done_show_on_the_dashboard_at_once(member_client, diary):
+    tip = TipFactory(title="Warm up well", trial_habit="warm_up")
+    assert running_trials(member_client) == ""
+    trial = TrialFactory(user=diary, tip=tip)
+    shown = running_trials(member_client)
+    assert "Warm up well</a>: <strong>day 8 of 14</strong>" in shown
+    _quick_add(member_client, diary)  # a run with a warm-up, today
+    counted = running_trials(member_client)
+    assert counted != shown
+    clear_caches(counters=False)
+    assert running_trials(member_client) == counted
+    trial.stop(member_today(diary))
+    assert running_trials(member_client) == ""
+
+
+def test_a_trial_of_another_habit_is_counted_afresh(member_client, diary):
+    tip = TipFactory(title="Warm up well", trial_habit="warm_up")
+    TrialFactory(user=diary, tip=tip)
+    warm_ups = running_trials(member_client)
+    tip.trial_habit = "cool_down"
+    tip.save()
+    cool_downs = running_trials(member_client)
+    assert cool_downs != warm_ups
+    clear_caches(counters=False)
+    assert running_trials(member_client) == cool_downs
+
+
+def test_the_quick_adds_out_of_band_summary_shows_the_new_run(member_client, diary):
+    summary(member_client)  # cached
+    response = member_client.post(reverse("diary"), quick_run(diary), headers=HTMX)
+    swapped = SUMMARY.search(response.content.decode()).group(0)
+    assert "18.00 km in 1:45:00" in swapped
+    clear_caches(counters=False)
+    assert swapped == summary(member_client)
