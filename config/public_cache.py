@@ -173,7 +173,10 @@ def _cached(
             return not_modified
         body = body.replace(_SENTINEL, token.encode())
         for name, make in FRESH_FIELDS.items():
-            body = body.replace(_fresh_sentinel(name), make(request).encode())
+            # Made only for a page that holds the field: making one signs a token.
+            sentinel = _fresh_sentinel(name)
+            if sentinel in body:
+                body = body.replace(sentinel, make(request).encode())
         response = HttpResponse(body)
         for name, value in headers.items():
             response[name] = value

@@ -345,3 +345,14 @@ def test_a_members_saved_tips_on_the_list_never_reach_a_visitor_or_another_membe
         assert removes not in html
         assert "Save to My tips<span" in html
         assert removes in alice.get("/tips/?q=sleep", headers=headers).content.decode()
+
+
+def test_a_cached_page_without_a_fresh_field_makes_none_for_its_visitor(catalogue, monkeypatch):
+    from config import public_cache
+
+    made = []
+    monkeypatch.setitem(public_cache.FRESH_FIELDS, "unused_field", lambda request: made.append(1))
+    url = reverse("tip_list")
+    Client().get(url)
+    assert Client().get(url).status_code == 200
+    assert made == []
