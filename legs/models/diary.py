@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Avg, Count, F, Func, Q, Sum
+from django.db.models import Count, F, Func, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 from django.utils import timezone
 
@@ -207,16 +207,58 @@ class DiaryQuerySet(models.QuerySet):
         """This kind of entry's ``_sums()`` per week, month or year (``period``), computed in the
         database, newest first, keyed by the period's first day (weeks start on Monday); only
         entries from start to end when they are given."""
+        return {start: _with_mean(sums) for start, sums in self._summed(period, start, end).items()}
+
+    def months_and_years(
+        self, end: datetime.date
+    ) -> tuple[dict[datetime.date, dict[str, Any]], dict[datetime.date, dict[str, Any]]]:
+        """``totals("month", end=end)`` and ``totals("year", end=end)`` from one grouped query:
+        a year's sums are its months' (its mean heaviness their rated entries' sum over their
+        count), so the whole diary is read once, not twice."""
+        months = self._summed("month", None, end)
+        years: dict[datetime.date, dict[str, Any]] = {}
+        for month, sums in months.items():
+            year = years.setdefault(month.replace(month=1), {})
+            for name, value in sums.items():
+                year[name] = _plus(year.get(name), value)
+        return (
+            {start: _with_mean(sums) for start, sums in months.items()},
+            {start: _with_mean(sums) for start, sums in years.items()},
+        )
+
+    def _summed(
+        self, period: str, start: datetime.date | None, end: datetime.date | None
+    ) -> dict[datetime.date, dict[str, Any]]:
+        """``_sums()`` per period, with the rated entries' heaviness summed and counted (see
+        ``_with_mean``), newest first."""
         entries = self.filter(date__gte=start or EARLIEST_DATE)
         if end is not None:
             entries = entries.filter(date__lte=end)
         rows = (
             entries.annotate(period=_period_start(period, entries.db))
             .values("period")
-            .annotate(**self._sums())
+            .annotate(
+                **self._sums(),
+                heaviness_sum=Sum("leg_heaviness"),
+                rated=Count("leg_heaviness"),
+            )
             .order_by("-period")
         )
         return {_as_date(row.pop("period")): row for row in rows}
+
+
+def _plus(total: Any, value: Any) -> Any:
+    """Two sums added, where None is a sum of nothing (SQL's SUM over no values)."""
+    return value if total is None else total if value is None else total + value
+
+
+def _with_mean(sums: dict[str, Any]) -> dict[str, Any]:
+    """A period's totals as shown: the mean heaviness of its rated entries (None without any)
+    in place of their sum and count."""
+    totals = dict(sums)
+    heaviness, rated = totals.pop("heaviness_sum"), totals.pop("rated")
+    totals["heaviness"] = heaviness / rated if rated else None
+    return totals
 
 
 class RunQuerySet(DiaryQuerySet):
@@ -251,13 +293,9 @@ class RunQuerySet(DiaryQuerySet):
         return self.filter(date__gte=day - timedelta(1), date__lte=day + timedelta(1))
 
     def _sums(self) -> dict[str, Any]:
-        """A period's distance (km), time, number of runs and mean heaviness during its runs."""
-        return {
-            "km": Sum("distance_km"),
-            "time": Sum("duration"),
-            "runs": Count("id"),
-            "heaviness": Avg("leg_heaviness"),
-        }
+        """A period's distance (km), time and number of runs (``totals`` adds the mean heaviness
+        during its runs)."""
+        return {"km": Sum("distance_km"), "time": Sum("duration"), "runs": Count("id")}
 
 
 class CheckInQuerySet(DiaryQuerySet):
@@ -274,8 +312,8 @@ class CheckInQuerySet(DiaryQuerySet):
         return self.only("date", "sleep_hours", "leg_heaviness", "rest_day")
 
     def _sums(self) -> dict[str, Any]:
-        """A period's number of check-ins and mean heaviness on waking."""
-        return {"checkins": Count("id"), "heaviness": Avg("leg_heaviness")}
+        """A period's number of check-ins (``totals`` adds the mean heaviness on waking)."""
+        return {"checkins": Count("id")}
 
 
 def _columns(*protocols: type) -> list[str]:

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from accounts.models import User
-from legs import trials
+from legs import diary_cache, trials
 from legs.models.diary import EARLIEST_DATE, CheckIn, Run
 from legs.models.tips import Tip
 
@@ -164,16 +164,17 @@ def trial_reports(
     results: bool = True,
     diary: tuple[list[Run], list[CheckIn]] | None = None,
 ) -> list[TrialReport]:
-    """Reports on the member's trials in ``page``, in three queries whatever their number or
-    the diary's length: the days their results read, and the member's trials near them.
+    """Reports on the member's trials in ``page``, in three queries at most whatever their
+    number or the diary's length: the days their results read (none when every result is
+    cached), and the member's trials near them.
 
     ``results=False`` (the dashboard) gives how often each was done, without the comparison
     and its permutation test; ``diary`` is then the runs and check-ins the caller has already
     read (those of the ``trials.reads_from`` days at least), and no query is made.
     """
     spans = {trial.pk: trial.so_far(today) for trial in page}
-    runs, checkins = diary or diary_for_trials(user, list(spans.values()))
     if not results:
+        runs, checkins = diary or diary_for_trials(user, list(spans.values()))
         return [
             TrialReport(
                 trial,
@@ -184,12 +185,12 @@ def trial_reports(
             )
             for trial in page
         ]
+    outcomes = _results(user, page, spans)
     nearby = _nearby(user, today, list(spans.values()))
     reports = []
     for trial in page:
-        span = spans[trial.pk]
-        result = trials.result(trial.habit, span=span, runs=runs, checkins=checkins, seed=trial.pk)
-        compared = trials.Span(result.baseline.first, span.last)
+        result = outcomes[trial.pk]
+        compared = trials.Span(result.baseline.first, spans[trial.pk].last)
         muddled_by = tuple(
             other
             for other in nearby
@@ -197,6 +198,31 @@ def trial_reports(
         )
         reports.append(TrialReport(trial, today, result, result.adherence, muddled_by))
     return reports
+
+
+def _results(
+    user: User, page: list[Trial], spans: dict[int, trials.Span]
+) -> dict[int, trials.Result]:
+    """Each trial's result, worked out from the diary only for the trials whose result is not
+    cached: a result reads nothing but the member's diary (retired with its stamp), the trial's
+    habit, its days so far and its seed (its pk), and the key holds them all."""
+    keys = {
+        trial.pk: diary_cache.key(
+            "trial", user, trial.pk, trial.habit, spans[trial.pk].first, spans[trial.pk].last
+        )
+        for trial in page
+    }
+    cached = diary_cache.get_many(list(keys.values()))
+    outcomes = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [trial for trial in page if trial.pk not in outcomes]
+    if missing:
+        runs, checkins = diary_for_trials(user, [spans[trial.pk] for trial in missing])
+        for trial in missing:
+            outcomes[trial.pk] = trials.result(
+                trial.habit, span=spans[trial.pk], runs=runs, checkins=checkins, seed=trial.pk
+            )
+            diary_cache.put(keys[trial.pk], outcomes[trial.pk])
+    return outcomes
 
 
 def _nearby(user: User, today: datetime.date, spans: list[trials.Span]) -> list[Trial]:

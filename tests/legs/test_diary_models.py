@@ -95,3 +95,32 @@ def test_pace_and_load_of_a_run() -> None:
     run = Run(distance_km=Decimal("10"), duration=timedelta(minutes=50), rpe=5)
     assert run.pace_seconds("km") == 300
     assert session_load(run) == 250
+
+
+def test_months_and_years_are_the_month_and_year_totals_from_one_query(
+    django_assert_num_queries,
+) -> None:
+    member = UserFactory()
+    for day, km, heaviness in [
+        (date(2024, 12, 31), "3.25", 4),
+        (date(2025, 1, 2), "5.5", None),
+        (date(2025, 1, 9), "4.5", 7),
+        (date(2025, 3, 1), "10", 2),
+        (date(2025, 3, 2), "1.125", 3),
+    ]:
+        RunFactory(user=member, date=day, distance_km=Decimal(km), leg_heaviness=heaviness)
+    for day, heaviness in [(date(2025, 1, 3), 5), (date(2025, 2, 4), 2), (date(2025, 3, 5), 6)]:
+        CheckInFactory(user=member, date=day, leg_heaviness=heaviness)
+    unrated = Run.objects.filter(user=member, date=date(2025, 1, 2)).get()
+    unrated.leg_heaviness = None
+    unrated.save()
+    end = date(2025, 3, 4)
+    for model in (Run, CheckIn):
+        entries = model.objects.for_user(member)
+        with django_assert_num_queries(1):
+            months, years = entries.months_and_years(end)
+        assert months == entries.totals("month", end=end)
+        assert years == entries.totals("year", end=end)
+    runs_2025 = Run.objects.for_user(member).months_and_years(end)[1][date(2025, 1, 1)]
+    assert runs_2025["km"] == Decimal("21.125")
+    assert runs_2025["heaviness"] == 4  # (7 + 2 + 3) / 3: the unrated run is not counted

@@ -396,6 +396,54 @@ def test_the_list_shows_running_and_finished_trials_with_their_results(
     assert "Finished</strong>: 28 days" in finished
 
 
+# Results cached under the diary stamp.
+
+
+def test_a_result_is_read_from_the_cache_until_the_diary_changes(member_client, member, trial):
+    lighter_during(member, trial)
+    url = reverse("trial_list")
+    first = count_queries(member_client, url)
+    assert count_queries(member_client, url) == first - 2  # no runs nor check-ins read
+    assert "On waking: lighter by 4 on average, over 8 mornings" in member_client.get(url).text
+    first_morning = CheckIn.objects.get(user=member, date=trial.start)
+    first_morning.leg_heaviness = 10  # from 2: the mean during goes from 2.5 to 3.5
+    first_morning.save()
+    assert "On waking: lighter by 3 on average, over 8 mornings" in member_client.get(url).text
+    CheckIn.objects.get(user=member, date=trial.start - timedelta(days=1)).delete()
+    assert "over 7 mornings before and 8 during" in member_client.get(url).text
+    assert "over 7 mornings before and 8 during" in member_client.get(trial.get_absolute_url()).text
+
+
+def test_a_result_follows_the_tips_habit_and_the_trials_days_at_once(
+    member_client, member, trial, warm_up
+):
+    lighter_during(member, trial)
+    url = reverse("trial_list")
+    assert "You warmed up for 10 minutes or more on 7 of 8 runs." in member_client.get(url).text
+    warm_up.trial_habit = "tick"
+    warm_up.save()
+    assert "You ticked “done today” on 0 of 8 days." in member_client.get(url).text
+    member_client.post(reverse("trial_stop", args=[trial.pk]))
+    page = member_client.get(url).text
+    assert "Stopped on day 8 of 14" in page
+    assert "over 8 mornings before and 8 during" in page
+
+
+def test_members_never_get_each_others_cached_results(client, member, other_member, warm_up):
+    mine = TrialFactory(user=member, tip=warm_up)
+    theirs = TrialFactory(user=other_member, tip=warm_up, start=mine.start)
+    lighter_during(member, mine)
+    for n in range(8):
+        before, during = theirs.start - timedelta(days=n + 1), theirs.start + timedelta(days=n)
+        CheckInFactory(user=other_member, date=before, leg_heaviness=2)
+        CheckInFactory(user=other_member, date=during, leg_heaviness=8)
+    for _ in range(2):  # computed, then cached
+        client.force_login(member)
+        assert "On waking: lighter by 4 on average" in client.get(reverse("trial_list")).text
+        client.force_login(other_member)
+        assert "On waking: heavier by 6 on average" in client.get(reverse("trial_list")).text
+
+
 def test_an_empty_list_says_how_to_start(member_client):
     page = member_client.get(reverse("trial_list")).content.decode()
     assert "No experiments yet." in page
