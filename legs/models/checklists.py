@@ -11,6 +11,7 @@ the answers given in order. Visitors keep the same state in their session (``leg
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -406,11 +407,7 @@ class ChecklistRunQuerySet(models.QuerySet):
         Counted in correlated subqueries, not joins: a join of ticks × steps × answers grouped
         over all of a member's runs would be built in full before a page takes its newest few.
         """
-        return self.select_related("checklist").annotate(
-            ticked_count=_related_count(ChecklistRunStep, "run"),
-            step_count=_related_count(ChecklistStep, "checklist", outer="checklist_id"),
-            answer_count=_related_count(ChecklistRunAnswer, "run"),
-        )
+        return self.select_related("checklist").annotate(**_run_counts())
 
     def for_listing(self) -> ChecklistRunQuerySet:
         """Runs worth listing ("My checklists", the diary), counted, with the linked diary run.
@@ -426,6 +423,17 @@ class ChecklistRunQuerySet(models.QuerySet):
     def attachable(self) -> ChecklistRunQuerySet:
         """Finished runs of a checklist meant to be linked to a diary run (After your run)."""
         return self.filter(checklist__attaches_to_run=True, finished__isnull=False)
+
+
+@functools.cache
+def _run_counts() -> dict[str, Coalesce]:
+    """The counts' expressions, built once: a query resolves its own copy of each, and building
+    their three subqueries was most of the time the diary's few listed runs took."""
+    return {
+        "ticked_count": _related_count(ChecklistRunStep, "run"),
+        "step_count": _related_count(ChecklistStep, "checklist", outer="checklist_id"),
+        "answer_count": _related_count(ChecklistRunAnswer, "run"),
+    }
 
 
 def _related_count(model: type[models.Model], field: str, *, outer: str = "pk") -> Coalesce:

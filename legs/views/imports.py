@@ -5,6 +5,7 @@ The upload itself is the diary's import page (``legs.views.diary.diary_import``)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,10 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
+from config.forms import attrs_html, option_html
 from config.htmx import render_page, wants_fragment
 from legs import formats
 from legs.forms.diary import EffortForm
@@ -28,10 +32,86 @@ PENDING_SHOWN = 5
 POLL_EVERY_MS = 1500
 
 
+@dataclass(frozen=True)
+class EffortRow:
+    """A waiting run's two selects, drawn, with their ids (for the hidden labels)."""
+
+    run: Run
+    rpe: SafeString
+    leg_heaviness: SafeString
+    invalid: bool = False
+
+    @property
+    def rpe_id(self) -> str:
+        return _effort_id(self.run, "rpe")
+
+    @property
+    def leg_heaviness_id(self) -> str:
+        return _effort_id(self.run, "leg_heaviness")
+
+    @classmethod
+    def of_form(cls, run: Run, form: EffortForm) -> EffortRow:
+        """A posted row, drawn by its form (its choices kept, its errors said)."""
+        return cls(
+            run, form["rpe"].as_widget(), form["leg_heaviness"].as_widget(), bool(form.errors)
+        )
+
+    @classmethod
+    def of_run(cls, run: Run) -> EffortRow:
+        return cls(run, _effort_select(run, "rpe"), _effort_select(run, "leg_heaviness"))
+
+
+def _effort_id(run: Run, name: str) -> str:
+    return f"effort-{run.pk}-{name}"
+
+
+# Per field and value: the select's attributes, with the id of the row first drawn, and its
+# options, drawn. Every row of every member draws the same two 11-step scales, which cost more
+# than the rest of the dashboard when each row's form drew them; a few dozen entries at most.
+_EFFORT_SELECTS: dict[tuple[str, int | None], tuple[str, dict[str, Any], SafeString]] = {}
+
+
+def _effort_select(run: Run, name: str) -> SafeString:
+    """The select an unbound ``EffortForm(instance=run)`` draws for `name`, byte for byte
+    (tests/legs/test_pending_effort.py compares them), from the parts it shares with others."""
+    value = getattr(run, name)
+    parts = _EFFORT_SELECTS.get((name, value))
+    if parts is None:
+        field = EffortForm(instance=run)[name]
+        widget = field.field.widget
+        drawn = widget.get_context(
+            name, field.value(), widget.build_attrs(widget.attrs, field.build_widget_attrs({}))
+        )["widget"]
+        options = format_html_join(
+            "",
+            "\n  {}\n",
+            ((option_html(option),) for _, group, _ in drawn["optgroups"] for option in group),
+        )
+        parts = _EFFORT_SELECTS[(name, value)] = (field.auto_id, drawn["attrs"], options)
+    first_id, attrs, options = parts
+    # The id, and the attributes naming it (aria-describedby), are this row's: the id last,
+    # as the bound field adds it.
+    own_id = _effort_id(run, name)
+    return format_html(
+        '<select name="{}"{}>{}\n</select>',
+        name,
+        attrs_html(
+            {
+                **{
+                    attr: value.replace(first_id, own_id) if isinstance(value, str) else value
+                    for attr, value in attrs.items()
+                },
+                "id": own_id,
+            }
+        ),
+        options,
+    )
+
+
 def pending_effort_context(user: User, forms: dict[int, EffortForm] | None = None) -> dict:
     """The dashboard's list of imported runs waiting for effort and heaviness: the newest few,
-    each with its own small form, and how many wait in all (one query: the count is a window
-    over the whole list, taken before the slice)."""
+    each its own small form (a posted one with its errors), and how many wait in all (one
+    query: the count is a window over the whole list, taken before the slice)."""
     runs = list(
         Run.objects.for_user(user)
         .waiting_for_effort()
@@ -39,7 +119,12 @@ def pending_effort_context(user: User, forms: dict[int, EffortForm] | None = Non
     )
     forms = forms or {}
     return {
-        "pending": [(run, forms.get(run.pk) or EffortForm(instance=run)) for run in runs],
+        "pending": [
+            EffortRow.of_form(run, form)
+            if (form := forms.get(run.pk)) is not None
+            else EffortRow.of_run(run)
+            for run in runs
+        ],
         "pending_count": runs[0].waiting if runs else 0,
     }
 

@@ -328,3 +328,37 @@ def test_the_quick_adds_out_of_band_summary_shows_the_new_run(member_client, dia
     assert "18.00 km in 1:45:00" in swapped
     clear_caches(counters=False)
     assert swapped == summary(member_client)
+
+
+QUICK_ADD_FIELDS = re.compile(r'<div class="row g-2">.*?</form>', re.S)
+
+
+def quick_add_fields(client) -> str:
+    return QUICK_ADD_FIELDS.search(client.get(reverse("diary")).content.decode()).group(0)
+
+
+def test_the_quick_add_fields_are_kept_per_unit_and_day(client, member, other_member):
+    other_member.units = "mi"
+    other_member.save()
+    client.force_login(member)
+    in_km = quick_add_fields(client)
+    assert "Distance (km)" in in_km
+    assert f'max="{member_today(member).isoformat()}"' in in_km
+    client.force_login(other_member)
+    assert "Distance (mi)" in quick_add_fields(client)
+    client.force_login(member)
+    assert quick_add_fields(client) == in_km
+    member.units = "mi"
+    member.save()
+    assert "Distance (mi)" in quick_add_fields(client)
+
+
+def test_an_invalid_quick_add_shows_its_own_fields_not_the_kept_ones(member_client, member):
+    quick_add_fields(member_client)  # kept
+    response = member_client.post(
+        reverse("diary"), {"date": "", "distance_km": "abc"}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert 'value="abc"' in html
+    assert "is-invalid" in html
+    assert "is-invalid" not in quick_add_fields(member_client)

@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from legs.forms.diary import EffortForm
 from legs.models import Run
 from legs.models.diary import member_today
+from legs.views.imports import EffortRow
 from tests.factories import RunFactory
 from tests.support import HTMX
 
@@ -152,3 +154,22 @@ def test_a_typed_in_run_still_needs_its_ratings(member_client, member):
     )
     assert response.status_code == 200
     assert not Run.objects.exists()
+
+
+@pytest.mark.parametrize(("rpe", "heaviness"), [(None, None), (7, None), (None, 0)])
+def test_a_rows_selects_are_drawn_as_its_own_form_draws_them(member, rpe, heaviness):
+    """The rows' selects are drawn from options shared by every row: the same bytes."""
+    for run in (
+        imported_run(member, rpe=rpe, leg_heaviness=heaviness),
+        imported_run(member, rpe=rpe, leg_heaviness=heaviness),
+    ):
+        row = EffortRow.of_run(run)
+        form = EffortForm(instance=run)
+        assert (row.rpe, row.leg_heaviness) == (str(form["rpe"]), str(form["leg_heaviness"]))
+        assert (row.rpe_id, row.leg_heaviness_id) == (
+            form["rpe"].id_for_label,
+            form["leg_heaviness"].id_for_label,
+        )
+        chosen = "" if rpe is None else rpe
+        assert row.rpe.count("selected") == 1
+        assert f'<option value="{chosen}" selected>' in row.rpe
