@@ -40,6 +40,12 @@ class LegsConfig(AppConfig):
         Comment = self.get_model("Comment")
         post_save.connect(comment_written, sender=Comment, dispatch_uid="comment-thread")
         post_delete.connect(comment_written, sender=Comment, dispatch_uid="comment-thread")
+        from legs.tip_cache import content_written
+
+        for name in ("Source", "Cause", "Tip", "Fact"):
+            model = self.get_model(name)
+            post_save.connect(content_written, sender=model, dispatch_uid=f"tip-content-{name}")
+            post_delete.connect(content_written, sender=model, dispatch_uid=f"tip-content-{name}")
         from legs.diary_cache import diary_written
 
         for name in ("Run", "CheckIn"):
@@ -51,4 +57,8 @@ class LegsConfig(AppConfig):
         for through in (Tip.causes.through, Tip.related.through, Answer.causes.through):
             m2m_changed.connect(
                 bump_public_version, sender=through, dispatch_uid=f"public-{through}"
+            )
+        for through in (Tip.causes.through, Tip.related.through):
+            m2m_changed.connect(
+                content_written, sender=through, dispatch_uid=f"tip-content-{through}"
             )

@@ -78,8 +78,9 @@ def _article_head(comment: Comment, *, edit_url: str = "", item: bool = False) -
         classes += " comment-coach"
     if comment.is_pending:
         classes += " comment-pending"
+    # The classes are the code's own: written into the markup, not escaped as an argument.
     markup = (
-        '<article class="{}">{}<div class="comment-main flex-grow-1">'
+        f'<article class="{classes}">{{}}<div class="comment-main flex-grow-1">'
         '<p class="comment-meta mb-1"><strong class="comment-author">{}</strong> '
     )
     if comment.by_coach:
@@ -88,7 +89,6 @@ def _article_head(comment: Comment, *, edit_url: str = "", item: bool = False) -
     if comment.edited:
         markup += ' <span class="comment-edited small text-body-secondary">(edited)</span>'
     args: list[object] = [
-        classes,
         formats.avatar(comment.name),
         comment.name,
         formats.machine_time(comment.created),
@@ -152,6 +152,8 @@ def _comment(
     head = _article_head(
         comment, edit_url=addresses.edit(comment.pk) if editable else "", item=True
     )
+    # Escaped once for the several places below.
+    pk, name = escape(comment.pk), escape(comment.name)
     if not comment.is_public:
         yield format_html("{}</div></article>" + after, head)
         return
@@ -163,8 +165,8 @@ def _comment(
             '<a class="comment-reply-link" href="{0}" hx-get="{0}" hx-target="#reply-slot-{1}">'
             'Reply<span class="visually-hidden"> to {2}</span></a>\n',
             addresses.reply(comment.pk),
-            comment.pk,
-            comment.name,
+            pk,
+            name,
         )
     # Report: hx-post swaps this small form for a thank-you in place; without JS it posts and
     # comes back.
@@ -175,7 +177,7 @@ def _comment(
         'hx-post="{3}" hx-target="this" hx-swap="outerHTML">',
         head,
         reply,
-        comment.name,
+        name,
         addresses.report(comment.pk),
     )
     yield CSRF
@@ -184,11 +186,10 @@ def _comment(
         + _REASONS
         + '</fieldset><label class="form-label small mt-1" for="report-{0}-note">A short note '
         '(optional)</label><input class="form-control form-control-sm" type="text" '
-        'name="note" id="report-{0}-note" maxlength="{1}"><button type="submit" class="btn '
-        'btn-outline-secondary btn-sm mt-2">Send report</button></form></details></div>'
-        "</div></article>" + after,
-        comment.pk,
-        REPORT_NOTE_MAX_LENGTH,
+        f'name="note" id="report-{{0}}-note" maxlength="{REPORT_NOTE_MAX_LENGTH}"><button '
+        'type="submit" class="btn btn-outline-secondary btn-sm mt-2">Send report</button>'
+        "</form></details></div></div></article>" + after,
+        pk,
     )
 
 

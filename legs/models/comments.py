@@ -102,6 +102,22 @@ THREADS_PER_PAGE = 20
 EDIT_WINDOW = timedelta(minutes=15)
 
 
+# What a thread shows and its Edit links check (legs/comment_html.py): loading a page of
+# threads skips the moderation columns.
+DRAWN_FIELDS = [
+    "tip",
+    "parent",
+    "user",
+    "name",
+    "body",
+    "created",
+    "status",
+    "by_coach",
+    "hidden",
+    "edited",
+]
+
+
 class CommentQuerySet(models.QuerySet):
     """Comments; their bulk writes also change their tips' `comment_stamp`, as saves and
     deletes one by one do through the signals connected in legs/apps.py."""
@@ -199,11 +215,16 @@ class CommentQuerySet(models.QuerySet):
         own_ids = list(own_ids)
         # By parent first: the index on (parent, status, created) then finds and orders them
         # (ordered by time alone, SQLite walked every public comment of the site).
-        replies = Comment.objects.visible_to(user, own_ids).order_by("parent_id", "created", "pk")
+        replies = (
+            Comment.objects.visible_to(user, own_ids)
+            .only(*DRAWN_FIELDS)
+            .order_by("parent_id", "created", "pk")
+        )
         return (
             self.for_tip(tip)
             .top_level()
             .visible_to(user, own_ids)
+            .only(*DRAWN_FIELDS)
             .prefetch_related(Prefetch("replies", queryset=replies))
             .order_by(*(("created", "pk") if oldest_first else ("-created", "-pk")))
         )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -151,6 +151,11 @@ def new_comment_stamp() -> str:
     return secrets.token_hex(8)
 
 
+# Set only by their own queryset methods: a tip saved from an instance read before one of them
+# changed must not put the old value back (a cache would serve what it retired).
+STAMPS = ("comment_stamp", "content_stamp")
+
+
 class TipQuerySet(models.QuerySet):
     def bump_comment_stamp(self) -> str:
         """Retire every cached page of these tips' comment threads (legs/comment_cache.py);
@@ -159,16 +164,29 @@ class TipQuerySet(models.QuerySet):
         self.update(comment_stamp=stamp)
         return stamp
 
+    def bump_content_stamp(self) -> None:
+        """Retire the cached public parts of these tips' pages (legs/tip_cache.py)."""
+        self.update(content_stamp=new_comment_stamp())
+
+    def for_page(self, user: User | AnonymousUser, own_ids: Iterable[int]) -> TipQuerySet:
+        """What a tip's page reads with the tip (one query): whether `user` saved it
+        (`is_saved`) and whether they have comments on it only they see (`has_own_comments`,
+        see CommentQuerySet.shown_only_to; a visitor's are `own_ids`, from their session)."""
+        from legs.models.comments import Comment
+
+        own = Comment.objects.filter(tip=OuterRef("pk")).shown_only_to(user, own_ids)
+        saved = (
+            Exists(SavedTip.objects.filter(tip=OuterRef("pk"), user=user))
+            if user.is_authenticated
+            else models.Value(False)
+        )
+        return self.defer("search_text").annotate(is_saved=saved, has_own_comments=Exists(own))
+
     def published(self) -> TipQuerySet:
         return self.filter(is_published=True).select_related("source")
 
     def with_causes(self) -> TipQuerySet:
         return self.prefetch_related("causes")
-
-    def with_related(self) -> TipQuerySet:
-        """Prefetch the published related tips (one query whatever their number)."""
-        related = Tip.objects.filter(is_published=True).only("slug", "title", "summary")
-        return self.prefetch_related(Prefetch("related", queryset=related))
 
     def in_phase(self, phase: str) -> TipQuerySet:
         return self.filter(phase=phase)
@@ -234,6 +252,9 @@ class Tip(FoldedForSearch):
     search_text = models.TextField(blank=True, editable=False)
     # Changed by every write to one of its comments: the key of its thread's cached pages.
     comment_stamp = models.CharField(max_length=16, default=new_comment_stamp, editable=False)
+    # Changed by every write to public content its page shows (itself, its causes, related
+    # tips, source and facts): the key of that page's cached public parts.
+    content_stamp = models.CharField(max_length=16, default=new_comment_stamp, editable=False)
 
     objects = TipQuerySet.as_manager()
 
@@ -253,13 +274,10 @@ class Tip(FoldedForSearch):
         if kwargs.get("update_fields") is None and not (
             self._state.adding or kwargs.get("force_insert")
         ):
-            # A tip saved from an instance read before a comment was written must not put the
-            # old stamp back (the cache would serve the thread as it was): only
-            # `bump_comment_stamp` sets it.
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "comment_stamp"
+                if not field.primary_key and field.name not in STAMPS
             ]
         super().save(*args, **kwargs)
 
@@ -274,8 +292,11 @@ class Tip(FoldedForSearch):
     def refresh_search_fields(self) -> None:
         self.search_text = fold_for_search("\n".join([self.title, self.summary, self.body]))
 
-    def is_saved_by(self, user: User | AnonymousUser) -> bool:
-        return user.is_authenticated and self.saves.filter(user=user).exists()
+    def prefetch_links(self) -> None:
+        """Its causes and published related tips, for its page (two queries whatever their
+        number)."""
+        related = Tip.objects.filter(is_published=True).only("slug", "title", "summary")
+        prefetch_related_objects([self], "causes", Prefetch("related", queryset=related))
 
 
 class SourceGroup(NamedTuple):

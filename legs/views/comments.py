@@ -68,12 +68,12 @@ class Thread:
     notice: str = ""
 
 
-def _own_ids(request: HttpRequest) -> list[int]:
+def own_comment_ids(request: HttpRequest) -> list[int]:
     return [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
 
 
 def _remember(request: HttpRequest, comment: Comment) -> None:
-    request.session[SESSION_KEY] = [*_own_ids(request), comment.pk][-SESSION_KEEP:]
+    request.session[SESSION_KEY] = [*own_comment_ids(request), comment.pk][-SESSION_KEEP:]
     if not request.user.is_authenticated:
         # A visitor proves a comment is theirs, to edit it, by a signed token in their session.
         tokens = dict(list(request.session.get(EDIT_TOKENS_KEY, {}).items())[-SESSION_KEEP:])
@@ -127,15 +127,12 @@ def thread_context(
     reply_form = form if form is not None and form.reply_to is not None else None
     if form is None or reply_form is not None:
         form = CommentForm(tip=tip, user=request.user, request=request)
-    own_ids = _own_ids(request)
+    own_ids = own_comment_ids(request)
     if showing is None and reply_form is not None:
         showing = reply_form.reply_to
     # A comment just posted is shown where it lands in the usual order, newest first.
     oldest_first = showing is None and request.GET.get("order") == comment_html.OLDEST_FIRST
-    personal = (
-        showing is not None
-        or Comment.objects.for_tip(tip).shown_only_to(request.user, own_ids).exists()
-    )
+    personal = showing is not None or _has_own_comments(request, tip, own_ids)
     if personal:
         count, segments = _personal_page(
             request,
@@ -155,6 +152,13 @@ def thread_context(
         notice=notice,
     )
     return {"thread": thread}
+
+
+def _has_own_comments(request: HttpRequest, tip: Tip, own_ids: list[int]) -> bool:
+    # The tip page reads it with the tip (TipQuerySet.for_page); the comment views ask here.
+    if hasattr(tip, "has_own_comments"):
+        return tip.has_own_comments
+    return Comment.objects.for_tip(tip).shown_only_to(request.user, own_ids).exists()
 
 
 def _public_page(
@@ -286,7 +290,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
     messages.success(request, notice)
     if spam:
         return redirect(_thread_url(tip))
-    return redirect(comment.thread_url(user=request.user, own_ids=_own_ids(request)))
+    return redirect(comment.thread_url(user=request.user, own_ids=own_comment_ids(request)))
 
 
 def _thread_url(tip: Tip) -> str:
@@ -350,7 +354,7 @@ def comment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Your comment is changed.")
         else:
             messages.info(request, HELD_AFTER_EDIT)
-        return redirect(comment.thread_url(user=request.user, own_ids=_own_ids(request)))
+        return redirect(comment.thread_url(user=request.user, own_ids=own_comment_ids(request)))
     response = render(
         request, "legs/comments/edit.html", {"tip": tip, "comment": comment, "form": form}
     )

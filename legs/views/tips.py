@@ -16,11 +16,12 @@ from django_htmx.http import push_url
 
 from config.htmx import render_page, wants_fragment
 from config.public_cache import cache_public_page
+from legs import tip_cache
 from legs.forms.tips import TipFilterForm
 from legs.models import Cause, Fact, Phase, Question, SavedTip, Source, Tip
 from legs.models.comments import with_comment_counts
 from legs.models.tips import group_by_phase, group_by_source_heading, search_beyond_tips
-from legs.views.comments import thread_context, thread_fragment
+from legs.views.comments import own_comment_ids, thread_context, thread_fragment
 from legs.views.trials import try_box
 
 
@@ -81,11 +82,13 @@ def tip_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_public_page(reads=("page", "order"))  # the comment threads' page and order
 def tip_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tip = get_object_or_404(Tip.objects.published().with_causes().with_related(), slug=slug)
+    tip = get_object_or_404(
+        Tip.objects.published().for_page(request.user, own_comment_ids(request)), slug=slug
+    )
     context = {
         "tip": tip,
-        "facts": Fact.objects.select_related("source").for_tip(tip),
-        "is_saved": tip.is_saved_by(request.user),
+        "tip_parts": tip_cache.parts(tip),
+        "is_saved": tip.is_saved,
         "back_to": request.get_full_path(),
         "try_box": try_box(request.user, tip),
     } | thread_context(request, tip)

@@ -43,8 +43,11 @@ def try_box(user: User, tip: Tip) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"tip": tip}
     today = member_today(user)
-    running = list(Trial.objects.for_user(user).running(today))
+    # Without their tips: only this page's own is shown, and it is at hand.
+    running = list(Trial.objects.for_user(user).running(today).select_related(None))
     mine = next((trial for trial in running if trial.tip_id == tip.pk), None)
+    if mine:
+        mine.tip = tip
     return {
         "tip": tip,
         "running_trial": TrialReport(mine, today) if mine else None,
