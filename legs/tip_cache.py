@@ -2,10 +2,11 @@
 
 The tip's text, evidence and source, and its side cards (causes, related tips, "Did you
 know?" facts) are the same for every reader, so they are drawn once and cached under the tip's
-``Tip.content_stamp``, read in the page's one tip query. The stamp is kept in the database, not
-in a cache, so that every worker sees a write at once whatever cache it has. Every save or
-delete of public content a tip page shows changes every tip's stamp (such writes are rare, and
-a fact, cause or source shows on many tips' pages): the signals connected in legs/apps.py.
+the content stamp (``ContentStamp``), read in the page's one tip query. The stamp is kept in the
+database, not in a cache, so that every worker sees a write at once whatever cache it has. Every
+save or delete of public content a tip page shows changes it for every tip's page (such writes
+are rare, and a fact, cause or source shows on many tips' pages): the signals connected in
+legs/apps.py.
 
 Parts live in the `pages` cache alias with the public pages: bounded, and emptied with them.
 """
@@ -20,6 +21,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 
 from legs.models import Fact, Tip
+from legs.models.tips import ContentStamp
 
 TIMEOUT = 24 * 3600  # a retired stamp's parts only wait to expire
 
@@ -35,7 +37,7 @@ def content_written(raw: bool = False, **kwargs) -> None:
         # A fixture's rows (load_content fills empty tables only): its tips come with new
         # stamps, and no other tip's page shows them.
         return
-    Tip.objects.bump_content_stamp()
+    ContentStamp.bump()
 
 
 def _key(tip: Tip) -> str:

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -151,9 +159,27 @@ def new_comment_stamp() -> str:
     return secrets.token_hex(8)
 
 
+class ContentStamp(models.Model):
+    """Changed by every write to public content a tip's page shows (tips, causes, related
+    tips, sources, facts): the key of every tip page's cached public parts (legs/tip_cache.py),
+    read with the tip. One row, not a column on every tip: a write changes one row however
+    many tips there are (updating every tip's row made building a catalogue quadratic)."""
+
+    stamp = models.CharField(max_length=16, default=new_comment_stamp)
+
+    def __str__(self) -> str:
+        return self.stamp
+
+    @classmethod
+    def bump(cls) -> None:
+        """A new stamp; the row is made when missing (a flushed database has none)."""
+        if not cls.objects.update(stamp=new_comment_stamp()):
+            cls.objects.create()
+
+
 # Set only by their own queryset methods: a tip saved from an instance read before one of them
 # changed must not put the old value back (a cache would serve what it retired).
-STAMPS = ("comment_stamp", "content_stamp")
+STAMPS = ("comment_stamp",)
 
 
 class TipQuerySet(models.QuerySet):
@@ -163,10 +189,6 @@ class TipQuerySet(models.QuerySet):
         stamp = new_comment_stamp()
         self.update(comment_stamp=stamp)
         return stamp
-
-    def bump_content_stamp(self) -> None:
-        """Retire the cached public parts of these tips' pages (legs/tip_cache.py)."""
-        self.update(content_stamp=new_comment_stamp())
 
     def for_page(self, user: User | AnonymousUser, own_ids: Iterable[int]) -> TipQuerySet:
         """What a tip's page reads with the tip (one query): whether `user` saved it
@@ -180,7 +202,11 @@ class TipQuerySet(models.QuerySet):
             if user.is_authenticated
             else models.Value(False)
         )
-        return self.defer("search_text").annotate(is_saved=saved, has_own_comments=Exists(own))
+        return self.defer("search_text").annotate(
+            is_saved=saved,
+            has_own_comments=Exists(own),
+            content_stamp=Subquery(ContentStamp.objects.values("stamp")[:1]),
+        )
 
     def published(self) -> TipQuerySet:
         return self.filter(is_published=True).select_related("source")
@@ -252,9 +278,6 @@ class Tip(FoldedForSearch):
     search_text = models.TextField(blank=True, editable=False)
     # Changed by every write to one of its comments: the key of its thread's cached pages.
     comment_stamp = models.CharField(max_length=16, default=new_comment_stamp, editable=False)
-    # Changed by every write to public content its page shows (itself, its causes, related
-    # tips, source and facts): the key of that page's cached public parts.
-    content_stamp = models.CharField(max_length=16, default=new_comment_stamp, editable=False)
 
     objects = TipQuerySet.as_manager()
 
